@@ -1,0 +1,95 @@
+# Two commands for a fresh machine:
+#   make book   create .venv, install the pinned requirements, build both languages into _build/html
+#   make test   everything CI checks (.ci/run calls it)
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := book
+
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+LANGS    := vi cs
+HTML     := _build/html
+STAMP    := $(VENV)/.installed
+# Progress bars print timings that differ on every run: keep them out of stored outputs.
+export TRAINLAB_PROGRESS := 0
+export PYTHONHASHSEED := 0
+
+.PHONY: book test unit notebooks-test site-test browser-test lint execute serve clean help
+
+help:
+	@echo "make book      build the site (vi + cs) into $(HTML)"
+	@echo "make test      run every check CI runs"
+	@echo "make execute   re-run every notebook and store its outputs (after editing a lesson)"
+	@echo "make serve     preview the built site on http://localhost:8000"
+
+# ------------------------------------------------------------------ environment
+$(STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "make: '$(PYTHON)' not found. Install Python 3.10-3.13 (3.11 recommended) or run: make PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 10) <= sys.version_info[:2] <= (3, 13) else 1)' || { echo "make: $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); the pinned torch==2.13.0 needs Python 3.10-3.13. Run: make PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { echo "make: $(PYTHON) has no venv module (on Debian: apt-get install python3-venv)" >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "Installing the pinned requirements into $(VENV) (first time: a few minutes)..."
+	@$(BIN)/python -m pip install --disable-pip-version-check -r requirements.txt >$(VENV)/pip.log 2>&1 \
+	  || { grep -E "ERROR|error:" $(VENV)/pip.log | tail -5 >&2; echo "make: installing requirements.txt failed (log: $(VENV)/pip.log). Is the package registry (PyPI) reachable from this machine?" >&2; exit 1; }
+	@$(BIN)/python -m pip install --disable-pip-version-check --no-deps --no-build-isolation -e . >>$(VENV)/pip.log 2>&1 \
+	  || { echo "make: installing trainlab from this checkout failed (log: $(VENV)/pip.log)" >&2; exit 1; }
+	@$(BIN)/python -c 'import trainlab, torch, sphinx' || { echo "make: the environment in $(VENV) is incomplete; delete $(VENV) and run make book again" >&2; exit 1; }
+	@touch $@
+
+# --------------------------------------------------------------------- the site
+conf.py: _config.yml $(STAMP)
+	@$(BIN)/jupyter-book config sphinx . --toc $(CURDIR)/book/vi/_toc.yml >/dev/null
+
+# Sphinx rebuilds only changed pages and skips its static/template step when no page
+# changed; a change to the site's own machinery therefore starts from a fresh environment.
+SITE_DEPS := conf.py $(wildcard book/_static/* book/_templates/* book/_ext/*.py book/terms.md locales/*/LC_MESSAGES/*.po)
+_build/.site-deps: $(SITE_DEPS)
+	@rm -rf _build/doctrees
+	@mkdir -p _build && touch $@
+
+# -W -n: every warning (a broken reference, a missing term) fails the build.
+book: _build/.site-deps
+	@for lang in $(LANGS); do \
+	  echo "Building the $$lang book..."; \
+	  PYTHONPATH=book/_ext $(BIN)/sphinx-build -b html -q -W -n --keep-going \
+	    -D language=$$lang -D external_toc_path=book/$$lang/_toc.yml \
+	    -d _build/doctrees/$$lang . $(HTML)/$$lang; \
+	done
+	@cp book/index.html $(HTML)/index.html
+	@touch $(HTML)/.nojekyll
+	@echo "Site built: $(HTML)/index.html  (preview: make serve)"
+
+serve: book
+	@echo "http://localhost:8000"; $(BIN)/python -m http.server -d $(HTML) -b 127.0.0.1 8000
+
+# Re-execute the lessons and store their outputs (what nbval then compares against).
+execute: $(STAMP)
+	@$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*/*.ipynb
+
+# ------------------------------------------------------------------------ tests
+test: book unit notebooks-test site-test lint browser-test
+	@echo "make test: all checks passed"
+
+unit: $(STAMP)
+	@$(BIN)/python -m pytest -q -p no:cacheprovider tests --ignore=tests/test_site.py --ignore=tests/test_browser.py \
+	  --doctest-modules src/trainlab
+
+notebooks-test: $(STAMP)
+	@$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	  --nbval-cell-timeout 120 notebooks
+
+site-test: book
+	@$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_site.py
+
+lint: $(STAMP)
+	@$(BIN)/actionlint .github/workflows/*.yml && echo "actionlint: workflows OK"
+
+browser-test: book
+	@command -v chromium >/dev/null || command -v google-chrome >/dev/null || [ -n "$${CHROMIUM:-}" ] || { echo "Installing Debian's chromium for the browser test..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || { echo "make: could not install chromium (needs root and Debian's package registry)" >&2; exit 1; }; }
+	@$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_browser.py
+
+clean:
+	rm -rf _build conf.py

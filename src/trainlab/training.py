@@ -1,0 +1,98 @@
+"""A minimal, seeded training loop with a progress bar and a metrics history."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from .data import Split
+
+
+def progress_enabled() -> bool:
+    """Show progress bars unless ``TRAINLAB_PROGRESS=0`` (set by ``make`` when it executes
+    or tests notebooks, since a bar's timings would differ on every run)."""
+    return os.environ.get("TRAINLAB_PROGRESS", "1") != "0"
+
+
+@dataclass
+class History:
+    """Per-epoch metrics of one training run (lists of floats, one entry per epoch)."""
+
+    train_loss: list = field(default_factory=list)
+    test_loss: list = field(default_factory=list)
+    test_acc: list = field(default_factory=list)
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
+    """Mean cross-entropy and accuracy of ``model`` on ``(x, y)``, in evaluation mode.
+
+    The model's train/eval mode is restored afterwards.
+    """
+    was_training = model.training
+    model.eval()
+    logits = model(x)
+    loss = nn.functional.cross_entropy(logits, y).item()
+    acc = (logits.argmax(dim=1) == y).float().mean().item()
+    model.train(was_training)
+    return loss, acc
+
+
+def train(
+    model: nn.Module,
+    data: Split,
+    epochs: int = 10,
+    lr: float = 0.1,
+    batch_size: int = 64,
+    seed: int = 0,
+) -> History:
+    """Train ``model`` with mini-batch SGD on cross-entropy; return its :class:`History`.
+
+    Each epoch shuffles the training set with a ``torch.Generator`` seeded from
+    ``seed`` (the same seed gives the same batches, whatever else the notebook did),
+    takes SGD steps of size ``lr`` on mini-batches of ``batch_size`` (the last,
+    smaller batch included), then records the mean training loss of the epoch and
+    the test loss and accuracy in evaluation mode.
+
+    Args:
+        model: network mapping ``(N, D)`` inputs to ``(N, classes)`` logits.
+        data: a :class:`~trainlab.data.Split`.
+        epochs: passes over the training set, >= 1. Default: ``10``.
+        lr: learning rate, > 0. Default: ``0.1``.
+        batch_size: examples per step, >= 2 (batch norm needs two). Default: ``64``.
+        seed: seed of the shuffling. Default: ``0``.
+    """
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"train: expected epochs to be an integer >= 1 (got {epochs!r})")
+    if not isinstance(batch_size, int) or batch_size < 2:
+        raise ValueError(f"train: expected batch_size to be an integer >= 2 (got {batch_size!r})")
+    if not lr > 0:
+        raise ValueError(f"train: expected lr > 0 (got {lr!r})")
+    from tqdm.auto import tqdm
+
+    gen = torch.Generator().manual_seed(seed)
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    n = len(data.x_train)
+    hist = History()
+    for _ in tqdm(range(epochs), desc=type(model).__name__, disable=not progress_enabled(), leave=False):
+        model.train()
+        order = torch.randperm(n, generator=gen)
+        total, seen = 0.0, 0
+        for start in range(0, n, batch_size):
+            idx = order[start:start + batch_size]
+            if len(idx) < 2:  # a batch of one has no batch variance
+                continue
+            loss = nn.functional.cross_entropy(model(data.x_train[idx]), data.y_train[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(idx)
+            seen += len(idx)
+        hist.train_loss.append(total / seen)
+        test_loss, test_acc = evaluate(model, data.x_test, data.y_test)
+        hist.test_loss.append(test_loss)
+        hist.test_acc.append(test_acc)
+    return hist

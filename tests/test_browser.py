@@ -1,0 +1,116 @@
+"""One built lesson page per language in headless Chromium (Debian's `chromium`), served
+from a local server: math typeset, language switch, Colab link, search, no JavaScript
+errors, and no request to any other host."""
+import functools
+import os
+import http.server
+import shutil
+import threading
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import LANGS, ROOT
+
+HTML = ROOT / "_build" / "html"
+CHROMIUM = os.environ.get("CHROMIUM") or next(
+    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+pytestmark = [
+    pytest.mark.skipif(not (HTML / "index.html").exists(), reason="run `make book` first"),
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make browser-test installs it)"),
+]
+LESSON = "batchnorm-basics"
+SEARCH_WORDS = {"vi": "chuẩn hóa", "cs": "normalizace"}
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(HTML)))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}"
+    srv.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page that records uncaught errors, console errors, failed responses and off-machine requests."""
+
+    def __init__(self, browser, server):
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.host = urlsplit(server).netloc
+        self.errors, self.offsite = [], []
+        self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        self.page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        self.page.on("response", lambda r: self.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+        self.page.route("**/*", self._route)
+
+    def _route(self, route):
+        url = route.request.url
+        if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc != self.host:
+            self.offsite.append(url)
+            return route.abort()
+        return route.continue_()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_lesson_page_renders_offline_without_errors(browser, server, lang):
+    w = Watched(browser, server)
+    page = w.page
+    page.goto(f"{server}/{lang}/notebooks/{lang}/{LESSON}.html", wait_until="load")
+    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=15000)
+    page.evaluate("() => MathJax.startup.promise")
+    assert page.locator("mjx-container").count() >= 10, "math was not typeset"
+    assert "\\frac" not in page.locator("article").inner_text(), "raw TeX left on the page"
+    assert page.locator("html").get_attribute("lang") == lang
+
+    colab = page.locator('a[href^="https://colab.research.google.com/github/"]')
+    assert colab.count() == 1
+    assert colab.get_attribute("href").endswith(f"/notebooks/{lang}/{LESSON}.ipynb")
+
+    other = next(code for code in LANGS if code != lang)
+    page.locator(f'a[data-lang-switch="{other}"]').click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(f"/{other}/notebooks/{other}/{LESSON}.html")
+    assert page.locator("html").get_attribute("lang") == other
+    assert page.locator("h1").count() >= 1
+
+    assert not w.errors, w.errors
+    assert not w.offsite, f"requests off the machine: {w.offsite}"
+    page.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_box_finds_the_lesson_by_a_word_with_diacritics(browser, server, lang):
+    w = Watched(browser, server)
+    page = w.page
+    page.goto(f"{server}/{lang}/book/{lang}/index.html", wait_until="load")
+    page.locator(".bd-sidebar-primary .search-button-field").first.click()
+    box = page.locator("#pst-search-dialog input[name=q]")
+    box.fill(SEARCH_WORDS[lang])
+    box.press("Enter")
+    page.wait_for_url("**/search.html?q=*")
+    results = page.locator("#search-results li a")
+    results.first.wait_for(timeout=15000)
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert any(f"notebooks/{lang}/{LESSON}" in h for h in hrefs), hrefs
+    assert not w.errors, w.errors
+    assert not w.offsite, w.offsite
+    page.close()

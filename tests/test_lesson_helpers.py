@@ -1,0 +1,155 @@
+"""Data, models, training loop, plots and the i18n catalogs of trainlab."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest
+import torch
+
+import trainlab
+from trainlab import i18n
+from trainlab.data import load_digits
+from trainlab.models import mlp
+from trainlab.plots import plot_activations, plot_histories
+from trainlab.training import History, evaluate, train
+
+from conftest import LANGS, ROOT
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    yield
+    trainlab.set_language("en")
+
+
+def test_digits_split_is_stratified_seeded_and_standardized_on_train_only():
+    a, b = load_digits(seed=3), load_digits(seed=3)
+    assert torch.equal(a.x_train, b.x_train) and len(a.x_test) == 360
+    counts = torch.bincount(a.y_test)  # stratified: about 36 test images of every digit
+    assert int(counts.max() - counts.min()) <= 2
+    assert float(a.x_train.max()) == 1.0 and float(a.x_train.min()) == 0.0
+    s = load_digits(seed=3, standardize=True)
+    varying = s.x_train.std(dim=0) > 0
+    assert torch.allclose(s.x_train.mean(dim=0), torch.zeros(64), atol=1e-5)
+    assert torch.allclose(s.x_train.std(dim=0, unbiased=False)[varying], torch.ones(int(varying.sum())), atol=1e-4)
+    assert not torch.allclose(s.x_test.mean(dim=0), torch.zeros(64), atol=1e-3)
+
+
+@pytest.mark.parametrize("bad", [0.0, 1.0, 2, "0.2"])
+def test_digits_rejects_a_bad_test_fraction(bad):
+    with pytest.raises(ValueError, match=r"load_digits: expected test_fraction in \(0, 1\)"):
+        load_digits(test_fraction=bad)
+
+
+def test_mlp_puts_batch_norm_between_linear_and_nonlinearity():
+    net = mlp([8, 5, 5, 3], activation="sigmoid", norm="batch")
+    kinds = [type(m).__name__ for m in net]
+    assert kinds == ["Linear", "BatchNorm1d", "Sigmoid", "Linear", "BatchNorm1d", "Sigmoid", "Linear"]
+    assert net[0].bias is None and net[-1].bias is not None
+    assert all(m.bias is not None for m in mlp([8, 5, 3]) if isinstance(m, torch.nn.Linear))
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(sizes=[8]), "at least two positive integer layer sizes"),
+        (dict(sizes=[8, 0, 3]), "at least two positive integer layer sizes"),
+        (dict(sizes=[8, 3], activation="swish"), "activation to be one of relu, sigmoid, tanh (got 'swish')"),
+        (dict(sizes=[8, 3], norm="group"), "norm to be one of None, 'batch' (got 'group')"),
+    ],
+)
+def test_mlp_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError) as info:
+        mlp(**kwargs)
+    assert message in str(info.value)
+
+
+def test_training_reduces_the_loss_and_is_reproducible():
+    data = load_digits()
+    runs = []
+    for _ in range(2):
+        torch.manual_seed(0)
+        runs.append(train(mlp([64, 32, 10], norm="batch"), data, epochs=3, lr=0.1))
+    assert runs[0].train_loss == runs[1].train_loss
+    assert runs[0].train_loss[-1] < runs[0].train_loss[0] < 2.5
+    assert runs[0].test_acc[-1] > 0.8
+
+
+def test_evaluate_restores_the_training_mode():
+    net = mlp([64, 10])
+    data = load_digits()
+    evaluate(net, data.x_test, data.y_test)
+    assert net.training
+
+
+@pytest.mark.parametrize("kwargs", [dict(epochs=0), dict(batch_size=1), dict(lr=0.0)])
+def test_train_bad_arguments(kwargs):
+    with pytest.raises(ValueError, match="train: expected"):
+        train(mlp([64, 10]), load_digits(), **kwargs)
+
+
+def test_progress_bar_obeys_the_environment(monkeypatch):
+    from trainlab.training import progress_enabled
+
+    monkeypatch.setenv("TRAINLAB_PROGRESS", "0")
+    assert not progress_enabled()
+    monkeypatch.setenv("TRAINLAB_PROGRESS", "1")
+    assert progress_enabled()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_plots_draw_their_labels_in_the_lesson_language(lang):
+    trainlab.set_language(lang)
+    h = History(train_loss=[2.0, 1.0], test_loss=[2.0, 1.0], test_acc=[0.5, 0.9])
+    fig = plot_histories({"with BN": h})
+    texts = {fig.axes[0].get_title(), fig.axes[0].get_xlabel(), fig.axes[0].get_legend().get_texts()[0].get_text()}
+    assert texts == {i18n.catalog(lang)[m] for m in ("Training loss", "epoch", "with BN")}
+    fig = plot_activations(torch.randn(20, 4), torch.randn(20, 4))
+    assert fig.axes[0].get_title() == i18n.catalog(lang)["Before batch normalization"]
+
+
+def test_plot_input_checks():
+    with pytest.raises(ValueError, match="plot_activations: expected before and after of the same"):
+        plot_activations(torch.randn(5, 3), torch.randn(5, 4))
+    with pytest.raises(ValueError, match="plot_histories: expected at least one"):
+        plot_histories({})
+
+
+def test_every_message_trainlab_draws_is_translated_in_both_languages():
+    import ast
+
+    used = set()
+    for path in (ROOT / "src" / "trainlab").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args:
+                if isinstance(node.args[0], ast.Constant):
+                    used.add(node.args[0].value)
+    used |= {"with BN", "without BN"}  # legend labels the lessons pass to plot_histories
+    assert len(used) > 5
+    for lang in LANGS:
+        missing = used - set(i18n.catalog(lang))
+        assert not missing, f"locales/{lang}/LC_MESSAGES/trainlab.po lacks {sorted(missing)}"
+
+
+def test_po_parser_handles_multiline_fuzzy_and_escapes():
+    text = '''msgid ""
+msgstr "Language: vi\\n"
+
+msgid "a"
+msgstr ""
+"b "
+"\\"c\\""
+
+#, fuzzy
+msgid "old"
+msgstr "stale"
+
+msgid "untranslated"
+msgstr ""
+'''
+    assert i18n.parse_po(text) == {"a": 'b "c"'}
+
+
+def test_set_language_rejects_unknown_languages():
+    with pytest.raises(ValueError, match=r"set_language: expected one of en, vi, cs \(got 'de'\)"):
+        trainlab.set_language("de")
