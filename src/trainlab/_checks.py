@@ -43,3 +43,16 @@ def check_eps(eps, func: str) -> None:
 def check_momentum(momentum, func: str) -> None:
     if isinstance(momentum, bool) or not isinstance(momentum, Real) or not 0.0 <= momentum <= 1.0:
         raise ValueError(f"{func}: expected momentum in [0, 1] (got {momentum!r})")
+
+
+def check_int(v, func: str, arg: str, minimum: int | None = None) -> None:
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise TypeError(f"{func}: expected {arg} to be an int (got {type(v).__name__} {v!r})")
+    if minimum is not None and v < minimum:
+        raise ValueError(f"{func}: expected {arg} >= {minimum} (got {v})")
+
+
+def check_probability(p, func: str, arg: str = "p") -> None:
+    """A probability in [0, 1], as torch's 'dropout probability has to be between 0 and 1'."""
+    if isinstance(p, bool) or not isinstance(p, Real) or not 0.0 <= p <= 1.0:
+        raise ValueError(f"{func}: expected {arg} to be a probability between 0 and 1 (got {p!r})")

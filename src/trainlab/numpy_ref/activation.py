@@ -1,0 +1,140 @@
+r"""Activation functions in NumPy, each with its derivative next to it.
+
+Every ``<name>_forward(x, ...)`` returns ``(y, cache)`` where ``cache["dydx"]`` is the
+local derivative :math:`f'(x)` written right under :math:`f(x)` (micrograd's layout), so
+every backward pass is the chain rule :math:`dx = dy \cdot f'(x)`; ``<name>_backward``
+is that one line.  Maxout (Goodfellow et al., 2013) is the one that is not elementwise.
+Derivatives at kinks follow PyTorch: ReLU'(0) = 0, LeakyReLU'(0) = slope, ReLU6'(0) =
+ReLU6'(6) = 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import erf
+
+from .._checks import check_array, check_int
+
+__all__ = [
+    "sigmoid_forward", "tanh_forward", "relu_forward", "leaky_relu_forward", "elu_forward", "relu6_forward",
+    "silu_forward", "mish_forward", "gelu_forward", "softplus_forward", "maxout_forward", "maxout_backward",
+    "activation_backward",
+]
+
+
+def _sigmoid(x):
+    return 0.5 * (1.0 + np.tanh(0.5 * x))                        # = 1 / (1 + e^-x), without overflow
+
+
+def _out(y, dydx):
+    return y, {"dydx": dydx}
+
+
+def activation_backward(dy, cache):
+    """Backward pass of every elementwise activation: ``dx = dy * f'(x)``."""
+    return np.asarray(dy) * cache["dydx"]
+
+
+def sigmoid_forward(x):
+    r""":math:`\sigma(x) = 1/(1+e^{-x})`, :math:`\sigma'(x) = \sigma(x)(1-\sigma(x))` (at most 1/4)."""
+    s = _sigmoid(check_array(x, "sigmoid_forward", "x"))
+    return _out(s, s * (1.0 - s))
+
+
+def tanh_forward(x):
+    r""":math:`\tanh(x)`, :math:`\tanh'(x) = 1 - \tanh^2(x)`."""
+    t = np.tanh(check_array(x, "tanh_forward", "x"))
+    return _out(t, 1.0 - t * t)
+
+
+def relu_forward(x):
+    r""":math:`\max(0, x)`, derivative :math:`\mathbb{1}[x > 0]`."""
+    x = check_array(x, "relu_forward", "x")
+    return _out(np.maximum(x, 0.0), (x > 0).astype(x.dtype))
+
+
+def leaky_relu_forward(x, negative_slope: float = 0.01):
+    r""":math:`x` if :math:`x > 0` else :math:`a x` (Maas et al., 2013); derivative 1 or :math:`a`."""
+    x = check_array(x, "leaky_relu_forward", "x")
+    return _out(np.where(x > 0, x, negative_slope * x), np.where(x > 0, 1.0, negative_slope).astype(x.dtype))
+
+
+def elu_forward(x, alpha: float = 1.0):
+    r""":math:`x` if :math:`x > 0` else :math:`\alpha(e^x - 1)` (Clevert et al., 2016); derivative 1 or :math:`\alpha e^x`."""
+    x = check_array(x, "elu_forward", "x")
+    e = np.exp(np.minimum(x, 0.0))
+    return _out(np.where(x > 0, x, alpha * (e - 1.0)), np.where(x > 0, 1.0, alpha * e).astype(x.dtype))
+
+
+def relu6_forward(x):
+    r""":math:`\min(\max(0, x), 6)` (Krizhevsky, 2010; MobileNets); derivative :math:`\mathbb{1}[0 < x < 6]`."""
+    x = check_array(x, "relu6_forward", "x")
+    return _out(np.clip(x, 0.0, 6.0), ((x > 0) & (x < 6)).astype(x.dtype))
+
+
+def silu_forward(x, beta: float = 1.0):
+    r"""SiLU / Swish (Ramachandran et al., 2017): :math:`x\,\sigma(\beta x)`;
+    derivative :math:`\sigma(\beta x) + \beta x\,\sigma(\beta x)(1 - \sigma(\beta x))`. ``beta=1`` is SiLU."""
+    x = check_array(x, "silu_forward", "x")
+    s = _sigmoid(beta * x)
+    return _out(x * s, s + beta * x * s * (1.0 - s))
+
+
+def softplus_forward(x, beta: float = 1.0, threshold: float = 20.0):
+    r""":math:`\frac{1}{\beta}\log(1 + e^{\beta x})`, linear where :math:`\beta x >` ``threshold`` (as PyTorch);
+    derivative :math:`\sigma(\beta x)`."""
+    x = check_array(x, "softplus_forward", "x")
+    linear = beta * x > threshold
+    y = np.where(linear, x, np.logaddexp(0.0, beta * x) / beta)
+    return _out(y, np.where(linear, 1.0, _sigmoid(beta * x)).astype(x.dtype))
+
+
+def mish_forward(x):
+    r"""Mish (Misra, 2019): :math:`x \tanh(\mathrm{softplus}(x))`;
+    derivative :math:`\tanh(s) + x\,(1 - \tanh^2(s))\,\sigma(x)` with :math:`s = \mathrm{softplus}(x)`."""
+    x = check_array(x, "mish_forward", "x")
+    t = np.tanh(np.logaddexp(0.0, x))
+    return _out(x * t, t + x * (1.0 - t * t) * _sigmoid(x))
+
+
+_SQRT_2_OVER_PI = np.sqrt(2.0 / np.pi)
+
+
+def gelu_forward(x, approximate: str = "none"):
+    r"""GELU (Hendrycks & Gimpel, 2016): :math:`x\,\Phi(x)`, derivative :math:`\Phi(x) + x\,\varphi(x)`;
+    with ``approximate="tanh"``, :math:`\frac{x}{2}\big(1 + \tanh(\sqrt{2/\pi}(x + 0.044715 x^3))\big)`."""
+    x = check_array(x, "gelu_forward", "x")
+    if approximate == "none":
+        cdf = 0.5 * (1.0 + erf(x / np.sqrt(2.0)))                   # Phi(x)
+        pdf = np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi)            # phi(x)
+        return _out(x * cdf, cdf + x * pdf)
+    if approximate == "tanh":
+        inner = _SQRT_2_OVER_PI * (x + 0.044715 * x**3)
+        t = np.tanh(inner)
+        dinner = _SQRT_2_OVER_PI * (1.0 + 3 * 0.044715 * x * x)
+        return _out(0.5 * x * (1.0 + t), 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * dinner)
+    raise ValueError(f"gelu_forward: expected approximate to be 'none' or 'tanh' (got {approximate!r})")
+
+
+def maxout_forward(x, pieces: int):
+    r"""Maxout (Goodfellow et al., 2013): the maximum of ``pieces`` consecutive channels.
+
+    An input of shape ``(N, C * k, *)`` (the outputs of ``k`` linear pieces per unit)
+    becomes ``(N, C, *)``: :math:`y_{n,c} = \max_{j < k} x_{n, ck + j}`.
+    """
+    x = check_array(x, "maxout_forward", "x")
+    check_int(pieces, "maxout_forward", "pieces", minimum=1)
+    if x.ndim < 2 or x.shape[1] % pieces:
+        raise ValueError(f"maxout_forward: expected input of shape (N, C * {pieces}, *) (got {x.shape})")
+    grouped = x.reshape(x.shape[0], x.shape[1] // pieces, pieces, *x.shape[2:])
+    winner = grouped.argmax(axis=2)                               # which piece is the max
+    y = np.take_along_axis(grouped, winner[:, :, None], axis=2)[:, :, 0]
+    return y, {"winner": winner, "shape": grouped.shape}
+
+
+def maxout_backward(dy, cache):
+    """Maxout, backward pass: the gradient goes to the winning piece only."""
+    dgrouped = np.zeros(cache["shape"], dtype=np.asarray(dy).dtype)
+    np.put_along_axis(dgrouped, cache["winner"][:, :, None], np.asarray(dy)[:, :, None], axis=2)
+    s = cache["shape"]
+    return dgrouped.reshape(s[0], s[1] * s[2], *s[3:])
