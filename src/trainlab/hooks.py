@@ -1,0 +1,87 @@
+"""Per-layer statistics of activations and gradients, recorded with forward and backward hooks
+(for the initialization and vanishing/exploding-gradient lessons).
+
+Example:
+    >>> import torch
+    >>> from trainlab.models import mlp
+    >>> net = mlp([64, 32, 32, 10], activation="tanh")
+    >>> with LayerStats(net) as stats:
+    ...     net(torch.randn(16, 64)).sum().backward()
+    >>> [row["layer"] for row in stats.table()]
+    ['1', '3']
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+DEFAULT_KINDS = (nn.ReLU, nn.Sigmoid, nn.Tanh, nn.LeakyReLU, nn.ELU, nn.ReLU6, nn.SiLU, nn.Mish, nn.GELU, nn.Softplus)
+
+
+def _default_kinds():
+    from . import nn as tl_nn
+
+    return DEFAULT_KINDS + tuple(getattr(tl_nn, name) for name in tl_nn.__all__ if name not in ("Maxout",))
+
+
+class LayerStats:
+    """Record, for every sub-module of ``model`` whose type is in ``kinds`` (by default every
+    activation layer), the output of the last forward pass and the gradient with respect
+    to that output in the last backward pass.
+
+    Use as a context manager (the hooks are removed on exit) or call :meth:`remove`.
+
+    Args:
+        model: the network.
+        kinds: tuple of module types to watch. Default: activation layers of torch.nn and trainlab.nn.
+    """
+
+    def __init__(self, model: nn.Module, kinds=None):
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"LayerStats: expected model to be a torch.nn.Module (got {type(model).__name__})")
+        kinds = tuple(kinds) if kinds is not None else _default_kinds()
+        self.activations: dict[str, torch.Tensor] = {}
+        self.gradients: dict[str, torch.Tensor] = {}
+        self._handles = []
+        for name, module in model.named_modules():
+            if name and isinstance(module, kinds):
+                self._handles.append(module.register_forward_hook(self._save_output(name)))
+                self._handles.append(module.register_full_backward_hook(self._save_grad(name)))
+        if not self._handles:
+            raise ValueError(f"LayerStats: expected model to contain a layer of type {', '.join(k.__name__ for k in kinds)} (got none)")
+
+    def _save_output(self, name):
+        def hook(module, inputs, output):
+            self.activations[name] = output.detach()
+        return hook
+
+    def _save_grad(self, name):
+        def hook(module, grad_input, grad_output):
+            self.gradients[name] = grad_output[0].detach()
+        return hook
+
+    def table(self) -> list[dict]:
+        """One row per watched layer: ``layer``, activation ``mean``/``std``, and ``grad_std``
+        (``None`` before a backward pass), in the order of the forward pass."""
+        rows = []
+        for name, a in self.activations.items():
+            g = self.gradients.get(name)
+            rows.append({
+                "layer": name,
+                "mean": float(a.mean()),
+                "std": float(a.std()),
+                "grad_std": None if g is None else float(g.std()),
+            })
+        return rows
+
+    def remove(self) -> None:
+        for h in self._handles:
+            h.remove()
+        self._handles = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
