@@ -15,7 +15,7 @@ STAMP    := $(VENV)/.installed
 export TRAINLAB_PROGRESS := 0
 export PYTHONHASHSEED := 0
 
-.PHONY: book test unit notebooks-test site-test browser-test lint execute serve clean help data
+.PHONY: book test unit notebooks-test site-test browser-test lint execute serve bench clean help data
 
 help:
 	@echo "make book      build the site (vi + cs) into $(HTML)"
@@ -66,6 +66,15 @@ serve: book
 # Re-execute the lessons and store their outputs (what nbval then compares against).
 execute: $(STAMP)
 	@$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*/*.ipynb
+	@# Widget state is not kept: the site shows static figures instead, and stored state
+	@# would make the pages load the widget manager from a CDN.
+	@$(BIN)/python -c 'import nbformat, sys; \
+	  [nbformat.write(nb, p) for p in sys.argv[1:] for nb in [nbformat.read(p, 4)] if nb.metadata.pop("widgets", None) is not None]' notebooks/*/*.ipynb
+
+# ------------------------------------------------------------------- benchmarks
+# Forward+backward times of trainlab's normalizations and dropout against torch (about a minute).
+bench: $(STAMP)
+	@$(BIN)/python -m trainlab.bench --out docs/benchmarks.md
 
 # ------------------------------------------------------------------------ tests
 test: book unit notebooks-test site-test lint browser-test

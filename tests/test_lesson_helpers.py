@@ -209,3 +209,67 @@ def test_layer_stats_records_activations_and_gradients_per_layer():
     assert not net[1]._forward_hooks  # hooks removed on exit
     with pytest.raises(ValueError, match="LayerStats: expected model to contain a layer of type"):
         LayerStats(torch.nn.Linear(3, 3))
+
+
+def test_train_steps_measures_every_eval_every_steps_and_calls_the_probe():
+    from trainlab.training import train_steps
+
+    data = load_digits()
+    torch.manual_seed(0)
+    net = mlp([64, 16, 10], norm="batch")
+    calls = []
+    h = train_steps(net, data, steps=50, lr=0.1, eval_every=10, probe=lambda m: calls.append(m.training) or len(calls))
+    assert h.steps == [10, 20, 30, 40, 50] and len(h.test_acc) == 5
+    assert h.probes == [1, 2, 3, 4, 5] and calls == [False] * 5  # probed in evaluation mode
+    assert net.training
+    with pytest.raises(ValueError, match="train_steps: expected eval_every to be an integer >= 1"):
+        train_steps(net, data, steps=5, eval_every=0)
+
+
+def test_input_percentiles_reads_the_input_of_the_given_layer():
+    from trainlab.hooks import input_percentiles
+
+    net = torch.nn.Sequential(torch.nn.Identity(), torch.nn.Sigmoid())
+    x = torch.arange(101, dtype=torch.float32).repeat(2, 1).T  # column 0 holds 0..100
+    assert input_percentiles(net, x, net[1], unit=0, q=(15, 50, 85)) == pytest.approx([15.0, 50.0, 85.0])
+    with pytest.raises(ValueError, match="input_percentiles: expected layer to be part of model"):
+        input_percentiles(net, x, torch.nn.ReLU())
+
+
+def test_exercise_checker_accepts_a_right_answer_and_names_the_wrong_gradient(capsys):
+    import numpy as np
+
+    from trainlab.exercises import check_batch_norm_backward
+    from trainlab.numpy_ref import batch_norm_backward, batch_norm_forward
+
+    def right(dy, x, gamma, eps):
+        return batch_norm_backward(dy, batch_norm_forward(x, gamma, None, eps=eps)[1])
+
+    def wrong_dgamma(dy, x, gamma, eps):
+        dx, dgamma, dbeta = right(dy, x, gamma, eps)
+        return dx, dy.sum(axis=0), dbeta
+
+    assert check_batch_norm_backward(right) is True
+    assert check_batch_norm_backward(wrong_dgamma) is False
+    out = capsys.readouterr().out
+    assert "✗ dgamma is wrong" in out and "Hint: dgamma sums dy times x_hat" in out and "✓ dx is correct" in out
+    assert check_batch_norm_backward(lambda *a: None) is False
+    assert check_batch_norm_backward(lambda *a: (np.zeros(3), np.zeros(5), np.zeros(5))) is False
+    out = capsys.readouterr().out
+    assert "got NoneType" in out and "dx: shape (3,), expected (16, 5)" in out
+    trainlab.set_language("vi")
+    check_batch_norm_backward(right)
+    assert "Cả ba gradient đều đúng." in capsys.readouterr().out
+
+
+def test_gradcheck_helpers():
+    import numpy as np
+
+    from trainlab.gradcheck import compare, numeric_gradient, relative_error
+
+    x = np.array([0.5, -1.0, 2.0])
+    g = numeric_gradient(lambda: float(np.sin(x).sum()), x)
+    assert relative_error(g, np.cos(x)) < 1e-9
+    assert compare("g", g, np.cos(x), tol=1e-8) and not compare("g", g + 1e-3, np.cos(x))
+    with pytest.raises(TypeError, match="numeric_gradient: expected x to be a floating numpy.ndarray"):
+        numeric_gradient(lambda: 0.0, [1.0])

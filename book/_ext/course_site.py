@@ -62,6 +62,9 @@ def on_config_inited(app: Sphinx, config) -> None:
     # uses its translated "Search".
     config.html_theme_options.pop("search_bar_text", None)
     config.html_context = {**config.html_context, "languages": LANGUAGES, "default_mode": "auto"}
+    # myst-nb's toggle for cells tagged hide-input / hide-output ("Show code cell source").
+    config.nb_code_prompt_show = _translate("Show code cell")
+    config.nb_code_prompt_hide = _translate("Hide code cell")
 
 
 def drop_thebe(app: Sphinx) -> None:

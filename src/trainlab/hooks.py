@@ -85,3 +85,27 @@ class LayerStats:
 
     def __exit__(self, *exc):
         self.remove()
+
+
+def input_percentiles(model: nn.Module, x: torch.Tensor, layer: nn.Module, unit: int = 0, q=(15, 50, 85)) -> list:
+    """Percentiles ``q`` (in %) of the input that ``layer`` receives at ``unit`` when ``model``
+    processes ``x``: e.g. the distribution of one sigmoid's input over a test set, as in
+    Ioffe & Szegedy (2015, Fig. 1b,c).  Runs ``model(x)`` once, without gradients.
+
+    Example:
+        >>> from trainlab.models import mlp
+        >>> net = mlp([4, 3, 2], activation="sigmoid")
+        >>> len(input_percentiles(net, torch.randn(50, 4), net[1]))
+        3
+    """
+    seen = {}
+    handle = layer.register_forward_hook(lambda module, inputs, output: seen.setdefault("x", inputs[0].detach()))
+    try:
+        with torch.no_grad():
+            model(x)
+    finally:
+        handle.remove()
+    if "x" not in seen:
+        raise ValueError("input_percentiles: expected layer to be part of model's forward pass (it was not called)")
+    values = seen["x"][:, unit]
+    return torch.quantile(values, torch.tensor([p / 100 for p in q], dtype=values.dtype)).tolist()

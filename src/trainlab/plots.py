@@ -70,3 +70,39 @@ def plot_histories(histories: dict):
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def plot_figure1(histories: dict, q=(15, 50, 85)):
+    """Ioffe & Szegedy (2015), Figure 1: (a) test accuracy against training steps for each run;
+    then, per run, the percentiles ``q`` of one sigmoid's input over training (its ``probes``).
+
+    Args:
+        histories: ``{label: StepHistory}`` whose ``probes`` are percentile triples.
+
+    Returns:
+        the matplotlib ``Figure`` (1 + number of runs panels).
+    """
+    if not histories:
+        raise ValueError("plot_figure1: expected at least one {label: StepHistory} entry (got none)")
+    fig, axes = plt.subplots(1, 1 + len(histories), figsize=(4 * (1 + len(histories)), 3.2))
+    ax = axes[0]
+    for label, h in histories.items():
+        ax.plot(h.steps, h.test_acc, label=_(label))
+    ax.set(title="(a) " + _("Test accuracy"), xlabel=_("training steps"), ylabel=_("accuracy"))
+    ax.legend()
+    lows, highs = [], []
+    for ax, (label, h) in zip(axes[1:], histories.items()):
+        p = np.asarray(h.probes)
+        for i, pct in enumerate(q):
+            ax.plot(h.steps, p[:, i], color="C0", lw=1.5 if pct == 50 else 0.9,
+                    ls="-" if pct == 50 else "--", label=f"{pct}%")
+        lows.append(p.min())
+        highs.append(p.max())
+        ax.set(title=_("Sigmoid input, {label}").format(label=_(label)), xlabel=_("training steps"))
+        ax.legend(title=_("percentile"), fontsize=8)
+    for ax in axes[1:]:
+        ax.set_ylim(min(lows) - 0.2, max(highs) + 0.2)
+    axes[1].set_ylabel(_("input to the sigmoid"))
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

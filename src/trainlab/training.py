@@ -96,3 +96,69 @@ def train(
         hist.test_loss.append(test_loss)
         hist.test_acc.append(test_acc)
     return hist
+
+
+@dataclass
+class StepHistory:
+    """Measurements every ``eval_every`` steps: ``steps``, ``test_acc`` and, if a probe was
+    given, ``probes`` (one value of the probe per measurement)."""
+
+    steps: list = field(default_factory=list)
+    test_acc: list = field(default_factory=list)
+    probes: list = field(default_factory=list)
+
+
+def train_steps(
+    model: nn.Module,
+    data: Split,
+    steps: int,
+    lr: float = 0.1,
+    batch_size: int = 60,
+    eval_every: int = 100,
+    seed: int = 0,
+    probe=None,
+) -> StepHistory:
+    """Plain SGD for a number of *steps* (mini-batches drawn at random with replacement of
+    batches, as in the paper's step-counted experiments), measuring test accuracy in
+    evaluation mode every ``eval_every`` steps and calling ``probe(model)`` then too.
+
+    Args:
+        model: network mapping ``(N, D)`` inputs to logits.
+        data: a :class:`~trainlab.data.Split`.
+        steps: number of SGD steps, >= 1.
+        lr: learning rate, > 0. Default: ``0.1``.
+        batch_size: examples per step, >= 2. Default: ``60`` (Ioffe & Szegedy, 2015, Sec. 4.1).
+        eval_every: steps between measurements, >= 1. Default: ``100``.
+        seed: seed of the batch sampling. Default: ``0``.
+        probe: ``None`` or a function of the model, called (in evaluation mode, without
+            gradients) at every measurement; its results go to ``probes``. Default: ``None``.
+    """
+    for arg, value in (("steps", steps), ("eval_every", eval_every)):
+        if not isinstance(value, int) or value < 1:
+            raise ValueError(f"train_steps: expected {arg} to be an integer >= 1 (got {value!r})")
+    if not isinstance(batch_size, int) or batch_size < 2:
+        raise ValueError(f"train_steps: expected batch_size to be an integer >= 2 (got {batch_size!r})")
+    if not lr > 0:
+        raise ValueError(f"train_steps: expected lr > 0 (got {lr!r})")
+    from tqdm.auto import tqdm
+
+    gen = torch.Generator().manual_seed(seed)
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    n = len(data.x_train)
+    hist = StepHistory()
+    for step in tqdm(range(1, steps + 1), desc=type(model).__name__, disable=not progress_enabled(), leave=False):
+        model.train()
+        idx = torch.randint(0, n, (batch_size,), generator=gen)
+        loss = nn.functional.cross_entropy(model(data.x_train[idx]), data.y_train[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step % eval_every == 0:
+            hist.steps.append(step)
+            hist.test_acc.append(evaluate(model, data.x_test, data.y_test)[1])
+            if probe is not None:
+                model.eval()
+                with torch.no_grad():
+                    hist.probes.append(probe(model))
+    model.train()
+    return hist
