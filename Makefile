@@ -25,8 +25,9 @@ help:
 
 # ------------------------------------------------------------------ environment
 $(STAMP): requirements.txt pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "make: '$(PYTHON)' not found. Install Python 3.10-3.13 (3.11 recommended) or run: make PYTHON=/path/to/python3.11" >&2; exit 1; }
-	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 10) <= sys.version_info[:2] <= (3, 13) else 1)' || { echo "make: $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); the pinned torch==2.13.0 needs Python 3.10-3.13. Run: make PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@command -v $(PYTHON) >/dev/null || { echo "make: '$(PYTHON)' not found. Install Python 3.11.5-3.13 (3.11 recommended) or run: make PYTHON=/path/to/python3.11" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11, 5) <= sys.version_info[:3] and sys.version_info[:2] <= (3, 13) else 1)' \
+	  || { echo "make: $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'); the pinned requirements.txt needs Python 3.11.5-3.13 (it was locked with 3.11.7). Run: make PYTHON=/path/to/python3.11" >&2; exit 1; }
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { echo "make: $(PYTHON) has no venv module (on Debian: apt-get install python3-venv)" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "Installing the pinned requirements into $(VENV) (first time: a few minutes)..."
@@ -66,10 +67,11 @@ serve: book
 # Re-execute the lessons and store their outputs (what nbval then compares against).
 execute: $(STAMP)
 	@$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*/*.ipynb
-	@# Widget state is not kept: the site shows static figures instead, and stored state
-	@# would make the pages load the widget manager from a CDN.
+	@# Widget state is not kept (the site shows static figures instead, and stored state would
+	@# make the pages load the widget manager from a CDN), nor execution timestamps (diff noise).
 	@$(BIN)/python -c 'import nbformat, sys; \
-	  [nbformat.write(nb, p) for p in sys.argv[1:] for nb in [nbformat.read(p, 4)] if nb.metadata.pop("widgets", None) is not None]' notebooks/*/*.ipynb
+	  [(nb.metadata.pop("widgets", None), [c.metadata.pop("execution", None) for c in nb.cells], nbformat.write(nb, p)) \
+	   for p in sys.argv[1:] for nb in [nbformat.read(p, 4)]]' notebooks/*/*.ipynb
 
 # ------------------------------------------------------------------- benchmarks
 # Forward+backward times of trainlab's normalizations and dropout against torch (about a minute).

@@ -148,3 +148,12 @@ def test_lessons_and_ui_never_use_a_forbidden_rendering(lang):
         texts[str(po.relative_to(ROOT))] = "\n".join(l for l in po.read_text(encoding="utf-8").splitlines() if l.startswith(("msgstr", '"')))
     found = never_violations(lang, texts)
     assert not found, "; ".join(f"{w}: '{p}' (the glossary's never-rendering for '{t}')" for w, p, t in found)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", lesson_ids())
+def test_notebooks_are_stored_executed_in_order(lang, name):
+    """nbval only compares the outputs a notebook stores: a notebook saved without them
+    would pass it unchecked. Every code cell must have run, in order, from a fresh kernel."""
+    counts = [c.get("execution_count") for c in cells(ROOT / "notebooks" / lang / name) if c["cell_type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1)), f"{lang}/{name}: execution counts {counts}; run `make execute`"

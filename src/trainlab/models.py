@@ -79,12 +79,14 @@ def initialize(model: nn.Module, scheme: str | None, activation: str = "relu", s
 
 
 def mlp(sizes, activation: str = "relu", norm: str | None = None, dropout: float = 0.0,
-        init: str | None = None, lib: str = "torch") -> nn.Sequential:
+        init: str | None = None, lib: str = "torch", norm_after_activation: bool = False) -> nn.Sequential:
     """A fully connected network ``Linear -> [norm] -> activation -> [dropout]`` per hidden layer.
 
     The normalization sits after the linear layer and before the nonlinearity, as
     in Ioffe & Szegedy (2015, Sec. 3.2); a linear layer followed by batch norm then has
-    no bias, since BN's ``beta`` takes its place.  The last layer is a plain ``Linear``
+    no bias, since BN's ``beta`` takes its place.  ``norm_after_activation=True`` puts it
+    after the nonlinearity instead (``Linear -> activation -> norm``, the linear layer
+    keeping its bias), the variant common in practice.  The last layer is a plain ``Linear``
     producing logits (for ``nn.CrossEntropyLoss``, which applies the softmax itself).
 
     Args:
@@ -94,6 +96,7 @@ def mlp(sizes, activation: str = "relu", norm: str | None = None, dropout: float
         dropout: dropout probability after each hidden activation. Default: ``0.0``.
         init: weight initialization, one of :data:`INITS` (``None``: PyTorch's default). Default: ``None``.
         lib: ``"torch"`` or ``"trainlab"`` layers. Default: ``"torch"``.
+        norm_after_activation: normalize after the nonlinearity. Default: ``False``.
 
     Example:
         >>> net = mlp([64, 32, 10], norm="batch")
@@ -108,10 +111,12 @@ def mlp(sizes, activation: str = "relu", norm: str | None = None, dropout: float
     _check_common("mlp", activation, norm, dropout, init, lib)
     layers = []
     for fan_in, fan_out in zip(sizes[:-2], sizes[1:-1]):
-        layers.append(nn.Linear(fan_in, fan_out, bias=norm != "batch"))
+        layers.append(nn.Linear(fan_in, fan_out, bias=norm != "batch" or norm_after_activation))
+        block = [_activation_layer(activation, lib)]
         if norm is not None:
-            layers.append(_norm_layer(norm, fan_out, lib, image=False))
-        layers.append(_activation_layer(activation, lib))
+            position = len(block) if norm_after_activation else 0
+            block.insert(position, _norm_layer(norm, fan_out, lib, image=False))
+        layers += block
         if dropout > 0:
             layers.append(_lib(lib).Dropout(dropout))
     layers.append(nn.Linear(sizes[-2], sizes[-1]))

@@ -106,3 +106,23 @@ def plot_figure1(histories: dict, q=(15, 50, 85)):
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def plot_batch_size_sweep(results: dict):
+    """Test accuracy against batch size (log scale), one line per normalization.
+
+    Args:
+        results: ``{label: {batch_size: accuracy}}``.
+    """
+    if not results:
+        raise ValueError("plot_batch_size_sweep: expected at least one {label: {batch_size: accuracy}} entry (got none)")
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    for label, by_size in results.items():
+        sizes = sorted(by_size)
+        ax.plot(sizes, [by_size[s] for s in sizes], marker="o", label=_(label))
+    ax.set_xscale("log", base=2)
+    ax.set(title=_("Normalization and batch size"), xlabel=_("batch size"), ylabel=_("test accuracy"))
+    ax.legend()
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
