@@ -127,7 +127,9 @@ def test_every_message_trainlab_draws_is_translated_in_both_languages():
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_" and node.args:
                 if isinstance(node.args[0], ast.Constant):
                     used.add(node.args[0].value)
-    used |= {"with BN", "without BN"}  # legend labels the lessons pass to plot_histories
+    # labels the lessons pass to the plotting functions
+    used |= {"with BN", "without BN", "learning rate", "standard deviation of the initial weights",
+             "Learning rate sweep", "Initialization scale sweep", "noisy BN"}
     assert len(used) > 5
     for lang in LANGS:
         missing = used - set(i18n.catalog(lang))

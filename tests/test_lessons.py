@@ -95,8 +95,12 @@ def test_lessons_contain_teaching_code_not_library_code(lang, name):
         src = source(c)
         tags = c["metadata"].get("tags", [])
         assert "sys.path" not in src and "autoreload" not in src, f"{lang}/{name} cell {i}: no sys.path hacks or autoreload"
-        if not {"exercise", "solution"} & set(tags):  # a reader's function to write is the exception
-            assert not re.search(r"^(def|class) ", src, re.M), f"{lang}/{name} cell {i}: define functions in trainlab, not in a lesson"
+        if re.search(r"^(def|class) ", src, re.M):
+            # Allowed: the reader's function to write (exercise/solution), and a short helper
+            # of the lesson's own experiment; anything longer belongs in trainlab.
+            assert {"exercise", "solution", "helper"} & set(tags), f"{lang}/{name} cell {i}: define functions in trainlab, not in a lesson"
+            if "helper" in tags:
+                assert len(src.strip().splitlines()) <= 8, f"{lang}/{name} cell {i}: a helper of more than 8 lines belongs in trainlab"
 
 
 # ---------------------------------------------------------------- glossary

@@ -126,3 +126,44 @@ def plot_batch_size_sweep(results: dict):
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def plot_sweep(values, results: dict, xlabel: str, title: str, ylabel: str = "test accuracy"):
+    """One line per run label of a metric against a hyperparameter swept on a log scale.
+
+    Args:
+        values: the hyperparameter values (x axis).
+        results: ``{label: [metric per value]}``; labels, ``xlabel``, ``title`` and ``ylabel``
+            are translated if the catalog knows them.
+    """
+    if not results or any(len(v) != len(values) for v in results.values()):
+        raise ValueError(f"plot_sweep: expected one metric per value of {list(values)} for every label (got {results!r})")
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    for label, metric in results.items():
+        ax.plot(values, metric, marker="o", label=_(label))
+    ax.set_xscale("log")
+    ax.set(title=_(title), xlabel=_(xlabel), ylabel=_(ylabel))
+    ax.legend()
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def plot_landscape(histories: dict, smooth_labels=("without BN", "with BN")):
+    """Santurkar et al. (2018) style: (a) test accuracy of every run against steps; (b) the
+    loss's variation along the gradient and (c) the gradient's change along it, for the runs
+    named in ``smooth_labels`` (their ``probes`` are :func:`trainlab.landscape.probe_along_gradient` dicts)."""
+    fig, (ax_acc, ax_loss, ax_grad) = plt.subplots(1, 3, figsize=(12, 3.2))
+    for label, h in histories.items():
+        ax_acc.plot(h.steps, h.test_acc, label=_(label))
+        if label in smooth_labels:
+            ax_loss.plot(h.steps, [p["loss_range"] for p in h.probes], label=_(label))
+            ax_grad.plot(h.steps, [p["grad_change"] for p in h.probes], label=_(label))
+    ax_acc.set(title="(a) " + _("Test accuracy"), xlabel=_("training steps"), ylabel=_("accuracy"))
+    ax_loss.set(title="(b) " + _("Loss variation along the gradient"), xlabel=_("training steps"), yscale="log")
+    ax_grad.set(title="(c) " + _("Gradient change along the gradient"), xlabel=_("training steps"), yscale="log")
+    for ax in (ax_acc, ax_loss, ax_grad):
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
