@@ -8,6 +8,15 @@ ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("vi", "cs")
 
 
+@pytest.fixture
+def float64():
+    """Compare with torch in float64, and leave the default dtype as it was."""
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(before)
+
+
 @pytest.fixture(autouse=True)
 def _seed_and_precision():
     torch.manual_seed(0)

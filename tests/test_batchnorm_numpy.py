@@ -4,6 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from trainlab.gradcheck import numeric_gradient
 from trainlab.numpy_ref import batch_norm_backward, batch_norm_forward
 
 SHAPES = [(7, 3), (5, 4, 6), (4, 3, 5, 2)]
@@ -34,20 +35,6 @@ def test_forward_backward_and_running_stats_match_torch(shape, training):
         np.testing.assert_allclose(g, w, rtol=1e-9, atol=1e-11, err_msg=name)
 
 
-def _numeric_grad(f, a, eps=1e-6):
-    """Centred differences of the scalar f() with respect to every entry of a (changed in place)."""
-    grad = np.zeros_like(a)
-    for i in np.ndindex(a.shape):
-        old = a[i]
-        a[i] = old + eps
-        plus = f()
-        a[i] = old - eps
-        minus = f()
-        a[i] = old
-        grad[i] = (plus - minus) / (2 * eps)
-    return grad
-
-
 @pytest.mark.parametrize("shape", SHAPES)
 def test_backward_matches_centred_differences(shape):
     rng = np.random.default_rng(2)
@@ -60,7 +47,7 @@ def test_backward_matches_centred_differences(shape):
 
     dx, dgamma, dbeta = batch_norm_backward(dy, batch_norm_forward(x, gamma, beta)[1])
     for name, analytic, wrt in [("dx", dx, x), ("dgamma", dgamma, gamma), ("dbeta", dbeta, beta)]:
-        numeric = _numeric_grad(loss, wrt)
+        numeric = numeric_gradient(loss, wrt)
         rel = np.abs(analytic - numeric).max() / max(1e-8, np.abs(numeric).max())
         assert rel < 1e-7, f"{name}: relative error {rel:.2e}"
 

@@ -8,17 +8,14 @@ from hypothesis import strategies as st
 
 import trainlab.functional as F
 from trainlab import numpy_ref as ref
+from trainlab.gradcheck import numeric_gradient
 
 SETTINGS = settings(max_examples=25, deadline=None)
 
 
 @pytest.fixture(autouse=True)
-def _float64():
-    """Compare with torch in float64, and leave the default dtype as it was."""
-    before = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
+def _compare_in_float64(float64):
     yield
-    torch.set_default_dtype(before)
 
 
 def shapes(min_dims=2, max_dims=4, min_side=2, max_side=5):
@@ -169,19 +166,6 @@ def test_numpy_layer_group_instance_norm_equal_torch():
         np.testing.assert_allclose(got, want.numpy(), rtol=1e-9, atol=1e-11)
 
 
-def numeric_grad(f, a, eps=1e-6):
-    grad = np.zeros_like(a)
-    for i in np.ndindex(a.shape):
-        old = a[i]
-        a[i] = old + eps
-        plus = f()
-        a[i] = old - eps
-        minus = f()
-        a[i] = old
-        grad[i] = (plus - minus) / (2 * eps)
-    return grad
-
-
 @pytest.mark.parametrize("op", ["layer", "group", "instance"])
 def test_numpy_backward_matches_centred_differences(op):
     rng = np.random.default_rng(0)
@@ -195,7 +179,7 @@ def test_numpy_backward_matches_centred_differences(op):
     }[op]
     analytic = bwd(dy, fwd()[1])
     for got, wrt in zip(analytic, (x, *params)):
-        numeric = numeric_grad(lambda: float((fwd()[0] * dy).sum()), wrt)
+        numeric = numeric_gradient(lambda: float((fwd()[0] * dy).sum()), wrt)
         assert np.abs(got - numeric).max() / np.abs(numeric).max() < 1e-7
 
 

@@ -26,11 +26,8 @@ IDS = [f"{a[0].__name__}-{'-'.join(f'{k}={v}' for k, v in a[3].items()) or 'defa
 
 
 @pytest.fixture(autouse=True)
-def _float64():
-    before = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
+def _compare_in_float64(float64):
     yield
-    torch.set_default_dtype(before)
 
 
 @pytest.mark.parametrize("ours_cls, theirs_cls, args, kwargs, shape", NORM_PAIRS, ids=IDS)

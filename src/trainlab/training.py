@@ -26,6 +26,17 @@ class History:
     test_acc: list = field(default_factory=list)
 
 
+def _check_loop_args(func, lr, batch_size, **counts):
+    """The checks :func:`train` and :func:`train_steps` share; ``counts`` must be integers >= 1."""
+    for arg, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{func}: expected {arg} to be an integer >= 1 (got {value!r})")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 2:
+        raise ValueError(f"{func}: expected batch_size to be an integer >= 2 (got {batch_size!r})")
+    if not lr > 0:
+        raise ValueError(f"{func}: expected lr > 0 (got {lr!r})")
+
+
 @torch.no_grad()
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
     """Mean cross-entropy and accuracy of ``model`` on ``(x, y)``, in evaluation mode.
@@ -65,12 +76,7 @@ def train(
         batch_size: examples per step, >= 2 (batch norm needs two). Default: ``64``.
         seed: seed of the shuffling. Default: ``0``.
     """
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"train: expected epochs to be an integer >= 1 (got {epochs!r})")
-    if not isinstance(batch_size, int) or batch_size < 2:
-        raise ValueError(f"train: expected batch_size to be an integer >= 2 (got {batch_size!r})")
-    if not lr > 0:
-        raise ValueError(f"train: expected lr > 0 (got {lr!r})")
+    _check_loop_args("train", lr, batch_size, epochs=epochs)
     from tqdm.auto import tqdm
 
     gen = torch.Generator().manual_seed(seed)
@@ -133,13 +139,7 @@ def train_steps(
         probe: ``None`` or a function of the model, called (in evaluation mode, without
             gradients) at every measurement; its results go to ``probes``. Default: ``None``.
     """
-    for arg, value in (("steps", steps), ("eval_every", eval_every)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"train_steps: expected {arg} to be an integer >= 1 (got {value!r})")
-    if not isinstance(batch_size, int) or batch_size < 2:
-        raise ValueError(f"train_steps: expected batch_size to be an integer >= 2 (got {batch_size!r})")
-    if not lr > 0:
-        raise ValueError(f"train_steps: expected lr > 0 (got {lr!r})")
+    _check_loop_args("train_steps", lr, batch_size, steps=steps, eval_every=eval_every)
     from tqdm.auto import tqdm
 
     gen = torch.Generator().manual_seed(seed)
