@@ -15,6 +15,18 @@ STAMP    := $(VENV)/.installed
 export TRAINLAB_PROGRESS := 0
 export PYTHONHASHSEED := 0
 
+# The lessons' stored outputs must reproduce bit for bit on whatever x86-64 CPU runs
+# `make test`. Training is chaotic enough that the last rounding bit of one matmul can move
+# a printed accuracy, and by default every numeric library picks its kernels (and its
+# summation order) from the CPU it finds: MKL by vendor and ISA, ATen's vectorized loops
+# (AVX2 or AVX-512), oneDNN's JIT, OpenBLAS, NumPy's SIMD dispatch, and the number of threads.
+# Executing and testing the notebooks pins all of them to their portable code paths and one
+# thread. Checked: an AMD EPYC and an Intel Haswell (emulated by qemu-x86_64) give different
+# weights after training without these settings and identical ones with them. Readers who run
+# a lesson elsewhere (Colab, a laptop) see numbers that may differ in the last digits.
+PINNED_NUMERICS := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default \
+  ONEDNN_MAX_CPU_ISA=SSE41 OPENBLAS_NUM_THREADS=1 OPENBLAS_CORETYPE=Nehalem NPY_ENABLE_CPU_FEATURES=X86_V2
+
 .PHONY: book test unit notebooks-test site-test browser-test lint execute serve bench clean help data
 
 help:
@@ -64,14 +76,16 @@ book: _build/.site-deps
 serve: book
 	@echo "http://localhost:8000"; $(BIN)/python -m http.server -d $(HTML) -b 127.0.0.1 8000
 
-# Re-execute the lessons and store their outputs (what nbval then compares against).
+# Re-execute the lessons and store their outputs (what nbval then compares against);
+# `make execute NOTEBOOKS=notebooks/*/bn-why.ipynb` re-executes only those.
+NOTEBOOKS ?= notebooks/*/*.ipynb
 execute: $(STAMP)
-	@$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/*/*.ipynb
+	@env $(PINNED_NUMERICS) $(BIN)/jupyter nbconvert --to notebook --execute --inplace $(NOTEBOOKS)
 	@# Widget state is not kept (the site shows static figures instead, and stored state would
 	@# make the pages load the widget manager from a CDN), nor execution timestamps (diff noise).
 	@$(BIN)/python -c 'import nbformat, sys; \
 	  [(nb.metadata.pop("widgets", None), [c.metadata.pop("execution", None) for c in nb.cells], nbformat.write(nb, p)) \
-	   for p in sys.argv[1:] for nb in [nbformat.read(p, 4)]]' notebooks/*/*.ipynb
+	   for p in sys.argv[1:] for nb in [nbformat.read(p, 4)]]' $(NOTEBOOKS)
 
 # ------------------------------------------------------------------- benchmarks
 # Forward+backward times of trainlab's normalizations and dropout against torch (about a minute).
@@ -87,7 +101,7 @@ unit: $(STAMP)
 	  --doctest-modules src/trainlab
 
 notebooks-test: $(STAMP)
-	@$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+	@env $(PINNED_NUMERICS) $(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
 	  --nbval-cell-timeout 120 notebooks
 
 site-test: book

@@ -11,7 +11,7 @@ from trainlab.landscape import NoisyShift, add_noise_after_batch_norm, probe_alo
 from trainlab.models import mlp
 from trainlab.pitfalls import GradModeBatchNorm1d, with_grad_mode_batch_norm
 from trainlab.plots import plot_batch_size_sweep, plot_landscape, plot_sweep
-from trainlab.training import StepHistory
+from trainlab.training import StepHistory, settings_that_train
 from trainlab.widgets import plot_running_stats, running_stats_explorer, simulate_running_stats
 
 
@@ -39,6 +39,12 @@ def test_probe_along_gradient_restores_the_model_and_sees_a_steeper_landscape():
     assert all(torch.equal(before[k], v) for k, v in net.state_dict().items())  # parameters and running stats
     assert not net.training
     assert 0 <= small["loss_range"] < large["loss_range"] and small["grad_change"] < large["grad_change"]
+    # beta-smoothness is the gradient's change per unit of distance: finite, and at least the
+    # change at the longest step divided by that step's length
+    g_norm = float(torch.cat([p.reshape(-1) for p in torch.autograd.grad(
+        nn.functional.cross_entropy(net.train()(x), y), list(net.parameters()))]).norm())
+    net.eval()
+    assert large["beta_smoothness"] >= large["grad_change"] / (2.0 * g_norm) * (1 - 1e-6) > 0
 
 
 def test_grad_mode_batch_norm_reproduces_the_bug_and_the_copy_keeps_the_weights():
@@ -79,5 +85,16 @@ def test_sweep_plots_check_their_input():
         plot_sweep([0.1, 1.0], {"with BN": [0.9]}, "learning rate", "x")
     with pytest.raises(ValueError, match="plot_batch_size_sweep: expected at least one"):
         plot_batch_size_sweep({})
-    h = StepHistory(steps=[1, 2], test_acc=[0.5, 0.6], probes=[{"loss_range": 0.1, "grad_change": 0.2}] * 2)
-    assert len(plot_landscape({"with BN": h}).axes) == 3
+    h = StepHistory(steps=[1, 2], test_acc=[0.5, 0.6], probes=[{"loss_range": 0.1, "grad_change": 0.2, "beta_smoothness": 3.0}] * 2)
+    fig = plot_landscape({"with BN": h})
+    assert len(fig.axes) == 4 and list(fig.axes[3].lines[0].get_ydata()) == [3.0, 3.0]
+
+
+def test_settings_that_train_reads_the_claim_off_the_sweep():
+    assert settings_that_train([0.1, 1.0, 10.0], [0.95, 0.89, 0.91]) == [0.1, 10.0]
+    assert settings_that_train([0.1, 1.0], [0.5, 0.6]) == []
+    assert settings_that_train([0.1, 1.0], [0.5, 0.6], threshold=0.55) == [1.0]
+    with pytest.raises(ValueError, match="settings_that_train: expected one accuracy per value"):
+        settings_that_train([0.1, 1.0], [0.5])
+    with pytest.raises(ValueError, match="settings_that_train: expected threshold in"):
+        settings_that_train([0.1], [0.5], threshold=90)

@@ -66,7 +66,10 @@ def probe_along_gradient(model: nn.Module, x: torch.Tensor, y: torch.Tensor, ste
 
     - ``loss_range``: max minus min of :math:`L(w - \eta g)` over the steps ("variation of the loss");
     - ``grad_change``: max of :math:`\lVert \nabla L(w - \eta g) - g \rVert` over the steps
-      ("gradient predictiveness": small means the gradient stays a good guide).
+      ("gradient predictiveness": small means the gradient stays a good guide);
+    - ``beta_smoothness``: max of :math:`\lVert \nabla L(w - \eta g) - g \rVert / \lVert \eta g \rVert`
+      over the steps ("effective :math:`\beta`-smoothness", Fig. 4c): the gradient's change per
+      unit of distance moved, which does not shrink merely because the gradient is small.
 
     The parameters, buffers (running statistics) and training mode are restored afterwards.
     """
@@ -75,7 +78,7 @@ def probe_along_gradient(model: nn.Module, x: torch.Tensor, y: torch.Tensor, ste
     buffers = {k: v.clone() for k, v in model.state_dict().items() if not any(v is p for p in params)}
     was_training = model.training
     model.train()
-    losses, changes = [], []
+    losses, changes, smoothness = [], [], []
     with torch.enable_grad():
         _, g = _loss_and_grad(model, x, y)
         for eta in steps:
@@ -88,10 +91,11 @@ def probe_along_gradient(model: nn.Module, x: torch.Tensor, y: torch.Tensor, ste
             loss, g_eta = _loss_and_grad(model, x, y)
             losses.append(loss)
             changes.append(float((g_eta - g).norm()))
+            smoothness.append(changes[-1] / max(eta * float(g.norm()), torch.finfo(g.dtype).tiny))
     with torch.no_grad():
         for p, p0 in zip(params, saved):
             p.copy_(p0)
     model.load_state_dict({**model.state_dict(), **buffers})
     model.zero_grad(set_to_none=True)
     model.train(was_training)
-    return {"loss_range": max(losses) - min(losses), "grad_change": max(changes)}
+    return {"loss_range": max(losses) - min(losses), "grad_change": max(changes), "beta_smoothness": max(smoothness)}

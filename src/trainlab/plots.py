@@ -150,19 +150,21 @@ def plot_sweep(values, results: dict, xlabel: str, title: str, ylabel: str = "te
 
 
 def plot_landscape(histories: dict, smooth_labels=("without BN", "with BN")):
-    """Santurkar et al. (2018) style: (a) test accuracy of every run against steps; (b) the
-    loss's variation along the gradient and (c) the gradient's change along it, for the runs
-    named in ``smooth_labels`` (their ``probes`` are :func:`trainlab.landscape.probe_along_gradient` dicts)."""
-    fig, (ax_acc, ax_loss, ax_grad) = plt.subplots(1, 3, figsize=(12, 3.2))
+    """Santurkar et al. (2018, Fig. 4) style: (a) test accuracy of every run against steps; for
+    the runs named in ``smooth_labels`` (their ``probes`` are
+    :func:`trainlab.landscape.probe_along_gradient` dicts), (b) the loss's variation along the
+    gradient, (c) the gradient's change along it and (d) the effective beta-smoothness."""
+    fig, (ax_acc, ax_loss, ax_grad, ax_beta) = plt.subplots(1, 4, figsize=(14, 3.2))
     for label, h in histories.items():
         ax_acc.plot(h.steps, h.test_acc, label=_(label))
         if label in smooth_labels:
-            ax_loss.plot(h.steps, [p["loss_range"] for p in h.probes], label=_(label))
-            ax_grad.plot(h.steps, [p["grad_change"] for p in h.probes], label=_(label))
+            for ax, key in ((ax_loss, "loss_range"), (ax_grad, "grad_change"), (ax_beta, "beta_smoothness")):
+                ax.plot(h.steps, [p[key] for p in h.probes], label=_(label))
     ax_acc.set(title="(a) " + _("Test accuracy"), xlabel=_("training steps"), ylabel=_("accuracy"))
     ax_loss.set(title="(b) " + _("Loss variation along the gradient"), xlabel=_("training steps"), yscale="log")
     ax_grad.set(title="(c) " + _("Gradient change along the gradient"), xlabel=_("training steps"), yscale="log")
-    for ax in (ax_acc, ax_loss, ax_grad):
+    ax_beta.set(title="(d) " + _("Effective β-smoothness"), xlabel=_("training steps"), yscale="log")
+    for ax in (ax_acc, ax_loss, ax_grad, ax_beta):
         ax.legend(fontsize=8)
     fig.tight_layout()
     plt.close(fig)

@@ -162,3 +162,26 @@ def train_steps(
                     hist.probes.append(probe(model))
     model.train()
     return hist
+
+
+def settings_that_train(values, accuracies, threshold: float = 0.9) -> list:
+    """The swept ``values`` whose run reached a test accuracy of at least ``threshold``, in order.
+
+    A sweep's claim ("BN trains at learning rates ten times higher") is read off this list
+    rather than typed into the lesson.
+
+    Args:
+        values: the hyperparameter values of the sweep.
+        accuracies: one test accuracy per value, in [0, 1].
+        threshold: the accuracy that counts as "trains". Default: ``0.9``.
+
+    Example:
+        >>> settings_that_train([0.1, 1.0, 10.0], [0.95, 0.93, 0.10])
+        [0.1, 1.0]
+    """
+    values, accuracies = list(values), list(accuracies)
+    if len(values) != len(accuracies):
+        raise ValueError(f"settings_that_train: expected one accuracy per value (got {len(accuracies)} accuracies for {len(values)} values)")
+    if not 0 <= threshold <= 1:
+        raise ValueError(f"settings_that_train: expected threshold in [0, 1] (got {threshold!r})")
+    return [v for v, a in zip(values, accuracies) if a >= threshold]
