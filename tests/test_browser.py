@@ -20,6 +20,10 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make browser-test installs it)"),
 ]
 LESSON = "batchnorm-basics"
+# Everything a lesson page loads, uncompressed. A stock Jupyter Book 1 page is 2.5 MB, 1.5 MB
+# of it the theme's fontawesome.js, which we drop (book/_templates/static/webpack-macros.html)
+# and spend on offline MathJax (1.2 MB) instead; measured: 2.4 MB.
+PAGE_BUDGET_BYTES = 3_000_000
 SEARCH_WORDS = {"vi": "chuẩn hóa", "cs": "normalizace"}
 
 
@@ -56,11 +60,18 @@ class Watched:
     def __init__(self, browser, server):
         self.page = browser.new_page(viewport={"width": 1280, "height": 900})
         self.host = urlsplit(server).netloc
-        self.errors, self.offsite = [], []
+        self.errors, self.offsite, self.loaded_bytes = [], [], 0
+        self.page.on("response", self._count_bytes)
         self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
         self.page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
         self.page.on("response", lambda r: self.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
         self.page.route("**/*", self._route)
+
+    def _count_bytes(self, response):
+        try:
+            self.loaded_bytes += len(response.body())
+        except Exception:  # a redirect or an aborted request has no body
+            pass
 
     def _route(self, route):
         url = route.request.url
@@ -80,6 +91,12 @@ def test_lesson_page_renders_offline_without_errors(browser, server, lang):
     assert page.locator("mjx-container").count() >= 10, "math was not typeset"
     assert "\\frac" not in page.locator("article").inner_text(), "raw TeX left on the page"
     assert page.locator("html").get_attribute("lang") == lang
+    page.wait_for_load_state("networkidle")
+    assert w.loaded_bytes < PAGE_BUDGET_BYTES, f"the page loads {w.loaded_bytes / 1e6:.2f} MB"
+    # Icons come from the theme's Font Awesome web font (no icon script): drawn, not blank
+    icon = page.locator(".article-header-buttons i.fa-solid").first
+    assert "Font Awesome" in icon.evaluate("e => getComputedStyle(e, '::before').fontFamily")
+    assert icon.evaluate("e => getComputedStyle(e, '::before').content") not in ("none", "normal", '""')
 
     colab = page.locator('a[href^="https://colab.research.google.com/github/"]')
     assert colab.count() == 1
