@@ -143,3 +143,22 @@ def test_root_page_offers_both_languages():
         assert f'href="{lang}/index.html"' in text
         assert (HTML / lang / "index.html").exists()
     assert (HTML / ".nojekyll").exists()
+
+
+def test_our_theme_macros_are_the_installed_themes_without_the_icon_script():
+    """book/_templates/static/webpack-macros.html is a copy of the theme's file minus one
+    script; after a theme upgrade the copy must be made again, or pages would load stale assets."""
+    import pydata_sphinx_theme
+
+    theme = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "webpack-macros.html")
+    ours = (ROOT / "book" / "_templates" / "static" / "webpack-macros.html").read_text(encoding="utf-8")
+    theirs = theme.read_text(encoding="utf-8")
+
+    def macros(text):
+        return re.findall(r"{% macro .*?{% endmacro %}", text, re.S)
+
+    assert "fontawesome.js" in "".join(macros(theirs)) and "fontawesome.js" not in "".join(macros(ours))
+
+    without_icon_script = [re.sub(r"\s*<!-- So that users can add custom icons -->\s*<script[^>]*fontawesome\.js[^>]*></script>", "", m)
+                           for m in macros(theirs)]
+    assert macros(ours) == without_icon_script, "remake the copy from the installed pydata-sphinx-theme"

@@ -81,6 +81,7 @@ def probe_along_gradient(model: nn.Module, x: torch.Tensor, y: torch.Tensor, ste
     losses, changes, smoothness = [], [], []
     with torch.enable_grad():
         _, g = _loss_and_grad(model, x, y)
+        g_norm, tiny = float(g.norm()), torch.finfo(g.dtype).tiny
         for eta in steps:
             with torch.no_grad():
                 offset = 0
@@ -91,7 +92,7 @@ def probe_along_gradient(model: nn.Module, x: torch.Tensor, y: torch.Tensor, ste
             loss, g_eta = _loss_and_grad(model, x, y)
             losses.append(loss)
             changes.append(float((g_eta - g).norm()))
-            smoothness.append(changes[-1] / max(eta * float(g.norm()), torch.finfo(g.dtype).tiny))
+            smoothness.append(changes[-1] / max(eta * g_norm, tiny))
     with torch.no_grad():
         for p, p0 in zip(params, saved):
             p.copy_(p0)
