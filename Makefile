@@ -56,7 +56,8 @@ conf.py: _config.yml $(STAMP)
 
 # Sphinx rebuilds only changed pages and skips its static/template step when no page
 # changed; a change to the site's own machinery therefore starts from a fresh environment.
-SITE_DEPS := conf.py $(wildcard book/_static/* book/_templates/* book/_templates/*/* book/_ext/*.py book/terms.md locales/*/LC_MESSAGES/*.po)
+# (The folders themselves are listed too: removing a file from them changes their time.)
+SITE_DEPS := conf.py book/_static book/_templates $(wildcard book/_static/* book/_templates/* book/_templates/*/* book/_ext/*.py book/terms.md locales/*/LC_MESSAGES/*.po)
 _build/.site-deps: $(SITE_DEPS)
 	@rm -rf _build/doctrees
 	@mkdir -p _build && touch $@
