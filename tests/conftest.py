@@ -1,4 +1,6 @@
-"""Shared fixtures and paths of the course's tests."""
+"""Shared fixtures and paths of the course's tests, and the one bad-input harness."""
+
+import re
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,39 @@ def _seed_and_precision():
     torch.manual_seed(0)
     yield
 
+
 # The site's extension (book/_ext/course_site.py) owns the glossary reader; tests use it too.
 import sys  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "book" / "_ext"))
+# Maintainer tooling (tools/) is imported as the package ``tools`` from the repository root.
+sys.path.insert(0, str(ROOT))
+
+
+# ------------------------------------------------------------- the bad-input harness
+#: Every refusal reads "<function>: expected <what> (got <actual>)".
+MESSAGE_FORM = re.compile(r"^[\w.]+: expected .+\(got .*\)", re.S)
+
+
+def bad_input_test(cases):
+    """The one bad-input test, for a test module's table of ``(call, error, message)`` rows.
+
+    Each row's ``call()`` must raise exactly ``error`` (``TypeError`` for a wrong type,
+    ``ValueError`` for a bad value), its message must contain ``message`` and read
+    ``"<function>: expected <what> (got <actual>)"``.  Use it as::
+
+        test_bad_input_names_the_problem = bad_input_test(BAD)
+    """
+    ids = [f"{m.split(':')[0]}-{i}" for i, (_, _, m) in enumerate(cases)]
+
+    @pytest.mark.parametrize("call, error, message", cases, ids=ids)
+    def test_bad_input_names_the_problem(call, error, message):
+        with pytest.raises(Exception) as info:
+            call()
+        assert type(info.value) is error, f"raised {type(info.value).__name__}, not {error.__name__}: {info.value}"
+        assert message in str(info.value), str(info.value)
+        assert MESSAGE_FORM.match(str(info.value)), (
+            f"not in the form '<function>: expected <what> (got <actual>)': {info.value}"
+        )
+
+    return test_bad_input_names_the_problem

@@ -1,9 +1,10 @@
 """One built lesson page per language in headless Chromium (Debian's `chromium`), served
 from a local server: math typeset, language switch, Colab link, search, no JavaScript
 errors, and no request to any other host."""
+
 import functools
-import os
 import http.server
+import os
 import shutil
 import threading
 from urllib.parse import urlsplit
@@ -14,7 +15,8 @@ from conftest import LANGS, ROOT
 
 HTML = ROOT / "_build" / "html"
 CHROMIUM = os.environ.get("CHROMIUM") or next(
-    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
+    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
+)
 pytestmark = [
     pytest.mark.skipif(not (HTML / "index.html").exists(), reason="run `make book` first"),
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make browser-test installs it)"),
@@ -47,8 +49,15 @@ def browser():
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()

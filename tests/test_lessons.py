@@ -1,4 +1,5 @@
 """The lessons as a whole: vi/cs parity, the setup cell, the glossary's never-renderings."""
+
 import json
 import re
 
@@ -80,8 +81,12 @@ def test_first_code_cell_is_the_tagged_setup_cell(lang, name):
     src = source(first)
     assert SETUP_TAG in first["metadata"].get("tags", []), f"{lang}/{name}: first code cell is not tagged '{SETUP_TAG}'"
     assert f'trainlab.set_language("{lang}")' in src, f"{lang}/{name}: setup cell does not set the lesson language"
-    assert expected_install_url() in src, f"{lang}/{name}: setup cell must install {expected_install_url()} (from _config.yml)"
-    assert re.search(r"try:\s+import trainlab\s+except ImportError:", src), f"{lang}/{name}: install only when trainlab is missing"
+    assert expected_install_url() in src, (
+        f"{lang}/{name}: setup cell must install {expected_install_url()} (from _config.yml)"
+    )
+    assert re.search(r"try:\s+import trainlab\s+except ImportError:", src), (
+        f"{lang}/{name}: install only when trainlab is missing"
+    )
     for i, c in enumerate(code[1:], start=2):
         assert SETUP_TAG not in c["metadata"].get("tags", []), f"{lang}/{name}: code cell {i} is tagged setup too"
 
@@ -94,64 +99,19 @@ def test_lessons_contain_teaching_code_not_library_code(lang, name):
             continue
         src = source(c)
         tags = c["metadata"].get("tags", [])
-        assert "sys.path" not in src and "autoreload" not in src, f"{lang}/{name} cell {i}: no sys.path hacks or autoreload"
+        assert "sys.path" not in src and "autoreload" not in src, (
+            f"{lang}/{name} cell {i}: no sys.path hacks or autoreload"
+        )
         if re.search(r"^(def|class) ", src, re.M):
             # Allowed: the reader's function to write (exercise/solution), and a short helper
             # of the lesson's own experiment; anything longer belongs in trainlab.
-            assert {"exercise", "solution", "helper"} & set(tags), f"{lang}/{name} cell {i}: define functions in trainlab, not in a lesson"
+            assert {"exercise", "solution", "helper"} & set(tags), (
+                f"{lang}/{name} cell {i}: define functions in trainlab, not in a lesson"
+            )
             if "helper" in tags:
-                assert len(src.strip().splitlines()) <= 8, f"{lang}/{name} cell {i}: a helper of more than 8 lines belongs in trainlab"
-
-
-# ---------------------------------------------------------------- glossary
-def glossary_rows():
-    from course_site import read_terms
-
-    return read_terms(ROOT / "book" / "terms.md")
-
-
-def never_phrases(lang):
-    return [(p.strip(), row["en"]) for row in glossary_rows() for p in row[f"never ({lang})"].split(",") if p.strip()]
-
-
-def never_violations(lang, texts):
-    """(where, phrase, term) for every never-rendering of `lang` found in {where: text}."""
-    found = []
-    for where, text in texts.items():
-        for phrase, term in never_phrases(lang):
-            if re.search(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", text, re.I):
-                found.append((where, phrase, term))
-    return found
-
-
-def test_glossary_has_every_term_in_both_languages():
-    rows = glossary_rows()
-    assert len(rows) >= 40
-    for row in rows:
-        for col in ("en", "vi (use)", "cs (use)"):
-            assert row[col], f"book/terms.md: '{row['en']}' has no '{col}'"
-
-
-def test_never_check_catches_a_machine_translation_slip():
-    assert never_violations("vi", {"x": "Kỹ thuật Bỏ học giúp mạng"}) == [("x", "bỏ học", "dropout")]
-    assert never_violations("cs", {"x": "posun kovariancí v síti"})[0][1] == "posun kovariancí"
-    assert never_violations("vi", {"x": "bỏ học sinh"})  # a phrase, matched as a whole phrase
-    assert not never_violations("vi", {"x": "dropout"})
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_lessons_and_ui_never_use_a_forbidden_rendering(lang):
-    texts = {}
-    for nb in NOTEBOOKS[lang]:
-        for i, c in enumerate(cells(nb), start=1):
-            if c["cell_type"] == "markdown" or SETUP_TAG in c["metadata"].get("tags", []):
-                texts[f"notebooks/{lang}/{nb.name} cell {i}"] = source(c)
-    for page in (ROOT / "book" / lang).glob("*.md"):
-        texts[str(page.relative_to(ROOT))] = page.read_text(encoding="utf-8")
-    for po in (ROOT / "locales" / lang / "LC_MESSAGES").glob("*.po"):
-        texts[str(po.relative_to(ROOT))] = "\n".join(l for l in po.read_text(encoding="utf-8").splitlines() if l.startswith(("msgstr", '"')))
-    found = never_violations(lang, texts)
-    assert not found, "; ".join(f"{w}: '{p}' (the glossary's never-rendering for '{t}')" for w, p, t in found)
+                assert len(src.strip().splitlines()) <= 8, (
+                    f"{lang}/{name} cell {i}: a helper of more than 8 lines belongs in trainlab"
+                )
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -161,3 +121,129 @@ def test_notebooks_are_stored_executed_in_order(lang, name):
     would pass it unchecked. Every code cell must have run, in order, from a fresh kernel."""
     counts = [c.get("execution_count") for c in cells(ROOT / "notebooks" / lang / name) if c["cell_type"] == "code"]
     assert counts == list(range(1, len(counts) + 1)), f"{lang}/{name}: execution counts {counts}; run `make execute`"
+
+
+# --------------------------------------------------------------- exercises
+# Cells tagged exercise/solution, with bold lead-ins ("**Bài tập 1.**", "**Lời giải bài tập 1.**"),
+# become sphinx-exercise blocks on the site (book/_ext/course_site.py); see there for the form.
+EXERCISE_WORD = {"vi": "Bài tập", "cs": "Cvičení"}  # sphinx-exercise's own translations of "Exercise"
+SOLUTION_TITLE = {"vi": "Lời giải bài tập {n}", "cs": "Řešení cvičení {n}"}  # locales/<lang>/LC_MESSAGES/exercise.po
+HTML = ROOT / "_build" / "html"
+
+
+def exercise_directives(nb, lesson, lang):
+    from course_site import exercise_directives
+
+    return exercise_directives(nb, lesson, EXERCISE_WORD[lang])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", lesson_ids())
+def test_exercises_are_tagged_numbered_in_order_and_solutions_stored_collapsed(lang, name):
+    nb = json.loads((ROOT / "notebooks" / lang / name).read_text(encoding="utf-8"))
+    _site, problems = exercise_directives(nb, name.removesuffix(".ipynb"), lang)
+    assert not problems, f"{lang}/{name}: " + "; ".join(problems)
+    for i, c in enumerate(nb["cells"], start=1):
+        text, tags = source(c), c["metadata"].get("tags", [])
+        if c["cell_type"] == "markdown" and "exercise" not in tags:
+            # an exercise outside the mechanism: a lead-in in an untagged cell
+            assert not re.search(r"^\*\*" + EXERCISE_WORD[lang] + r" \d", text, re.M), (
+                f"{lang}/{name} cell {i}: tag it 'exercise'"
+            )
+        if c["cell_type"] == "code" and "solution" in tags:
+            # collapsed until the reader opens it: JupyterLab/Notebook 7 read jupyter.source_hidden,
+            # Colab shows a cell in form view with its code hidden behind "Show code"
+            assert c["metadata"].get("jupyter", {}).get("source_hidden") is True, f"{lang}/{name} cell {i}"
+            assert c["metadata"].get("cellView") == "form", f"{lang}/{name} cell {i}"
+            assert "hide-input" not in tags, f"{lang}/{name} cell {i}: the solution block collapses it already"
+
+
+def test_exercise_cells_become_gated_sphinx_exercise_directives():
+    def md(text, tags):
+        return {"cell_type": "markdown", "id": f"m{len(text)}", "metadata": {"tags": tags}, "source": text}
+
+    def code(text, tags):
+        return {"cell_type": "code", "id": text, "metadata": {"tags": tags}, "source": text, "outputs": []}
+
+    nb = {
+        "cells": [
+            md("## Bài tập\n\n**Bài tập 1.** Đổi `lr`.\n\n**Bài tập 2 (tự viết).** Viết hàm:", ["exercise"]),
+            code("def f(): ...", ["exercise"]),
+            md("**Lời giải bài tập 2.** Dùng công thức.", ["solution"]),
+            code("def g(): ...", ["solution"]),
+            md("### Tài liệu tham khảo", []),
+        ]
+    }
+    site, problems = exercise_directives(nb, "lesson", "vi")
+    assert problems == []
+    texts = [(c["cell_type"], source(c)) for c in site["cells"]]
+    assert texts[0] == (
+        "markdown",
+        "## Bài tập\n\n"
+        "::::{exercise}\n:label: lesson-exercise-1\n\nĐổi `lr`.\n::::\n\n"
+        "::::{exercise-start} tự viết\n:label: lesson-exercise-2\n::::\n\nViết hàm:",
+    )
+    assert texts[1] == ("code", "def f(): ...") and texts[2] == ("markdown", "::::{exercise-end}\n::::")
+    assert texts[3] == (
+        "markdown",
+        "::::{solution-start} lesson-exercise-2\n:label: lesson-solution-2\n:class: dropdown\n::::\n\nDùng công thức.",
+    )
+    assert texts[4] == ("code", "def g(): ...") and texts[5] == ("markdown", "::::{solution-end}\n::::")
+    assert texts[6] == ("markdown", "### Tài liệu tham khảo")
+    # a heading ends an exercise; a wrong number, an orphan code cell and a foreign word are reported
+    _site, problems = exercise_directives(
+        {
+            "cells": [
+                md("**Bài tập 2.** A\n\n### Refs", ["exercise"]),
+                md("**Exercise 2.** B", ["exercise"]),
+                md("C", []),
+                code("x", ["exercise"]),
+            ]
+        },
+        "l",
+        "vi",
+    )
+    assert "'**Bài tập 2**' is exercise 1 of the lesson" in problems[0]
+    assert any("reads 'Exercise'" in p for p in problems) and any(
+        "must follow the markdown cell" in p for p in problems
+    )
+    assert "### Refs" in source(_site["cells"][0]).split("::::")[-1]
+
+
+@pytest.mark.skipif(not (HTML / "index.html").exists(), reason="run `make book` first")
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", lesson_ids())
+def test_built_exercises_are_numbered_per_lesson_and_solutions_collapsed(lang, name):
+    from bs4 import BeautifulSoup
+
+    lesson = name.removesuffix(".ipynb")
+    page = HTML / lang / "notebooks" / lang / f"{lesson}.html"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    nb = json.loads((ROOT / "notebooks" / lang / name).read_text(encoding="utf-8"))
+    stored = [
+        int(n)
+        for c in nb["cells"]
+        if "exercise" in c["metadata"].get("tags", [])
+        for n in re.findall(r"^\*\*" + EXERCISE_WORD[lang] + r" (\d+)", source(c), re.M)
+    ]
+    exercises = soup.select("div.exercise.admonition")
+    titles = [e.select_one(".admonition-title .caption-number").get_text(strip=True) for e in exercises]
+    assert titles == [f"{EXERCISE_WORD[lang]} {n}" for n in range(1, len(stored) + 1)], f"{lang}/{lesson}: {titles}"
+    assert [e["id"] for e in exercises] == [f"{lesson}-exercise-{n}" for n in range(1, len(stored) + 1)]
+    assert not soup.select(".cell.tag_exercise:not(div.exercise .cell)"), (
+        f"{lang}/{lesson}: an exercise's code outside its block"
+    )
+    for solution in soup.select("div.solution"):
+        n = solution["id"].rsplit("-", 1)[-1]
+        # sphinx-togglebutton collapses '.admonition.dropdown' on load; the reader opens it by its title
+        assert {"admonition", "dropdown"} <= set(solution["class"]), f"{lang}/{lesson}: solution {n} not collapsible"
+        assert solution.select_one(".admonition-title").get_text(strip=True) == SOLUTION_TITLE[lang].format(n=n)
+        assert solution.select(".cell.tag_solution"), f"{lang}/{lesson}: solution {n} without its code"
+        assert not solution.select(".tag_hide-input"), f"{lang}/{lesson}: solution {n} would need two clicks"
+    assert not soup.select(".cell.tag_solution:not(div.solution .cell)"), (
+        f"{lang}/{lesson}: solution code outside its block"
+    )
+    if soup.select("div.solution"):
+        assert soup.select('script[src*="togglebutton"]'), (
+            f"{lang}/{lesson}: no sphinx-togglebutton to collapse solutions"
+        )

@@ -1,4 +1,5 @@
 """The built site in _build/html (run after `make book`): links, language switch, offline assets."""
+
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -70,7 +71,9 @@ def test_no_page_loads_a_script_style_or_font_from_another_host():
     for page in pages():
         text = page.read_text(encoding="utf-8")
         for tag, attr, url in parse(page).refs:
-            if (tag in ("script", "img", "iframe") or (tag == "link" and attr == "href" and "stylesheet" in text)) and not is_local(url):
+            if (
+                tag in ("script", "img", "iframe") or (tag == "link" and attr == "href" and "stylesheet" in text)
+            ) and not is_local(url):
                 if tag == "link":
                     continue  # <link> to other sites are alternates/canonical, checked in the browser test
                 remote.append(f"{page.relative_to(HTML)}: <{tag} {attr}={url!r}>")
@@ -99,7 +102,9 @@ def test_every_page_switches_to_the_same_page_in_the_other_language(lang):
         rel = page.relative_to(HTML / lang)
         same = HTML / other / Path(*[other if part == lang else part for part in rel.parts])
         assert target == same.resolve() and target.exists(), f"{page.relative_to(HTML)}: switch goes to {links.switch}"
-        assert set(links.alternates) == {"vi", "cs", "x-default"}, f"{page.relative_to(HTML)}: hreflang {links.alternates}"
+        assert set(links.alternates) == {"vi", "cs", "x-default"}, (
+            f"{page.relative_to(HTML)}: hreflang {links.alternates}"
+        )
         assert resolve(page, links.alternates[lang]) == page.resolve()
         assert resolve(page, links.alternates["x-default"]) == (HTML / "index.html").resolve()
 
@@ -129,7 +134,10 @@ def test_colab_and_download_buttons_point_at_notebooks_in_the_repository(lang):
 def test_interface_reads_in_the_page_language(lang):
     html = (HTML / lang / "notebooks" / lang / "batchnorm-basics.html").read_text(encoding="utf-8")
     assert f'<html lang="{lang}"' in html
-    bad = {"vi": ["Xem Lại", "Tìm Kiếm", "Phóng", "Search this book", ">By "], "cs": ["Podle x", ">Podle ", "Zahájení", "Search this book", ">By "]}[lang]
+    bad = {
+        "vi": ["Xem Lại", "Tìm Kiếm", "Phóng", "Search this book", ">By "],
+        "cs": ["Podle x", ">Podle ", "Zahájení", "Search this book", ">By "],
+    }[lang]
     for phrase in bad:
         assert phrase not in html, f"{lang}: stock mistranslation {phrase!r} still on the page"
     import time
@@ -150,7 +158,9 @@ def test_our_theme_macros_are_the_installed_themes_without_the_icon_script():
     script; after a theme upgrade the copy must be made again, or pages would load stale assets."""
     import pydata_sphinx_theme
 
-    theme = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "webpack-macros.html")
+    theme = (
+        Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / "webpack-macros.html"
+    )
     ours = (ROOT / "book" / "_templates" / "static" / "webpack-macros.html").read_text(encoding="utf-8")
     theirs = theme.read_text(encoding="utf-8")
 
@@ -159,6 +169,8 @@ def test_our_theme_macros_are_the_installed_themes_without_the_icon_script():
 
     assert "fontawesome.js" in "".join(macros(theirs)) and "fontawesome.js" not in "".join(macros(ours))
 
-    without_icon_script = [re.sub(r"\s*<!-- So that users can add custom icons -->\s*<script[^>]*fontawesome\.js[^>]*></script>", "", m)
-                           for m in macros(theirs)]
+    without_icon_script = [
+        re.sub(r"\s*<!-- So that users can add custom icons -->\s*<script[^>]*fontawesome\.js[^>]*></script>", "", m)
+        for m in macros(theirs)
+    ]
     assert macros(ours) == without_icon_script, "remake the copy from the installed pydata-sphinx-theme"

@@ -25,16 +25,21 @@ Differences from ``torch.nn.init`` (all of them stricter, none changes a result)
 integer tensors are rejected (weights are floating point), ``xavier_*`` and
 ``kaiming_*`` raise on a tensor with a zero-size dimension (torch's ``kaiming_*``
 only warns and returns the tensor untouched, its ``xavier_*`` fills nothing),
+numbers must be finite real numbers (not ``bool``, strings or tensors) everywhere,
+also where torch ignores them (``calculate_gain``'s ``param`` and ``kaiming_*``'s
+``a`` for a nonlinearity other than ``'leaky_relu'``), ``gain`` must be ``>= 0``
+(torch fails deep inside ``uniform_``/``normal_`` on a negative one),
 and ``calculate_gain`` always returns a ``float`` (torch returns the ``int`` 1
-for the linear functions).
+for the linear functions).  Argument checks are those of :mod:`trainlab._checks`.
 """
 
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 import torch
+
+from ._checks import check_choice, check_generator, check_number, check_tensor, check_type
 
 __all__ = [
     "calculate_gain",
@@ -64,38 +69,6 @@ NONLINEARITIES = _LINEAR_FNS + ("sigmoid", "tanh", "relu", "leaky_relu", "selu")
 _MODES = ("fan_in", "fan_out")
 
 
-# ---------------------------------------------------------------------------
-# Argument checks
-# ---------------------------------------------------------------------------
-
-def _check_tensor(tensor, func: str) -> torch.Tensor:
-    """``tensor`` must be a floating-point ``torch.Tensor``."""
-    if not isinstance(tensor, torch.Tensor):
-        raise TypeError(f"{func}: expected tensor to be a torch.Tensor (got {type(tensor).__name__})")
-    if not tensor.is_floating_point():
-        raise TypeError(
-            f"{func}: expected a floating-point tensor (got {tensor.dtype}); "
-            f"create it with dtype=torch.float32 or convert it with tensor.float()"
-        )
-    return tensor
-
-
-def _check_number(x, func: str, arg: str) -> float:
-    """``x`` must be a finite real number (``bool`` is not a number here)."""
-    if isinstance(x, bool) or not isinstance(x, Real):
-        raise TypeError(f"{func}: expected {arg} to be a real number (got {type(x).__name__})")
-    if not math.isfinite(x):
-        raise ValueError(f"{func}: expected {arg} to be a finite number (got {x!r})")
-    return x
-
-
-def _check_generator(generator, func: str) -> None:
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(
-            f"{func}: expected generator to be a torch.Generator or None (got {type(generator).__name__})"
-        )
-
-
 def _fans(tensor: torch.Tensor, func: str) -> tuple[int, int]:
     """``(fan_in, fan_out)`` of ``tensor``, raising on fewer than 2 dimensions."""
     if tensor.dim() < 2:
@@ -103,10 +76,10 @@ def _fans(tensor: torch.Tensor, func: str) -> tuple[int, int]:
             f"{func}: expected a tensor with at least 2 dimensions, (out_features, in_features, *kernel) "
             f"(got {tensor.dim()}D tensor of shape {tuple(tensor.shape)})"
         )
-    num_output_fmaps = tensor.shape[0]                 # out_features / out_channels
-    num_input_fmaps = tensor.shape[1]                  # in_features / in_channels
+    num_output_fmaps = tensor.shape[0]  # out_features / out_channels
+    num_input_fmaps = tensor.shape[1]  # in_features / in_channels
     receptive_field_size = math.prod(tensor.shape[2:])  # kernel size, 1 for a Linear weight
-    fan_in = num_input_fmaps * receptive_field_size    # inputs feeding one output unit
+    fan_in = num_input_fmaps * receptive_field_size  # inputs feeding one output unit
     fan_out = num_output_fmaps * receptive_field_size  # outputs one input unit feeds
     return fan_in, fan_out
 
@@ -126,12 +99,14 @@ def _check_mode(mode, func: str) -> str:
     """``'fan_in'`` or ``'fan_out'``, case-insensitive as in torch."""
     if isinstance(mode, str) and mode.lower() in _MODES:
         return mode.lower()
-    valid = ", ".join(repr(m) for m in _MODES)
-    raise ValueError(f"{func}: expected mode to be one of {valid} (got {mode!r})")
+    return check_choice(mode, func, "mode", _MODES)  # raises, listing the valid modes
 
 
 def _gain(nonlinearity, param, func: str) -> float:
     """:func:`calculate_gain`, with errors naming ``func``."""
+    check_choice(nonlinearity, func, "nonlinearity", NONLINEARITIES)
+    if param is not None:
+        param = check_number(param, func, "param (the negative slope of leaky_relu)")
     if nonlinearity in _LINEAR_FNS or nonlinearity == "sigmoid":
         return 1.0
     if nonlinearity == "tanh":
@@ -139,20 +114,15 @@ def _gain(nonlinearity, param, func: str) -> float:
     if nonlinearity == "relu":
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
-        if param is None:
-            negative_slope = 0.01                       # F.leaky_relu's default
-        else:
-            negative_slope = _check_number(param, func, "param (the negative slope of leaky_relu)")
+        negative_slope = 0.01 if param is None else param  # None: F.leaky_relu's default
         return math.sqrt(2.0 / (1 + negative_slope**2))  # sqrt(2 / (1 + slope^2))
-    if nonlinearity == "selu":
-        return 3.0 / 4                                   # found empirically, pytorch/pytorch#50664
-    valid = ", ".join(repr(n) for n in NONLINEARITIES)
-    raise ValueError(f"{func}: expected nonlinearity to be one of {valid} (got {nonlinearity!r})")
+    return 3.0 / 4  # "selu": found empirically, pytorch/pytorch#50664
 
 
 # ---------------------------------------------------------------------------
 # Gain and fans
 # ---------------------------------------------------------------------------
+
 
 def calculate_gain(nonlinearity, param=None) -> float:
     r"""The recommended gain for a nonlinearity: the factor that undoes how much
@@ -216,17 +186,17 @@ def fan_in_and_fan_out(tensor) -> tuple[int, int]:
         ``(fan_in, fan_out)``, two ``int``; ``0`` when a dimension has size 0.
 
     Example:
-        >>> fan_in_and_fan_out(torch.empty(16, 8, 3, 3))   # Conv2d(8, 16, kernel_size=3)
+        >>> fan_in_and_fan_out(torch.empty(16, 8, 3, 3))  # Conv2d(8, 16, kernel_size=3)
         (72, 144)
     """
-    if not isinstance(tensor, torch.Tensor):
-        raise TypeError(f"fan_in_and_fan_out: expected tensor to be a torch.Tensor (got {type(tensor).__name__})")
+    check_type(tensor, "fan_in_and_fan_out", "tensor", torch.Tensor, "a torch.Tensor")
     return _fans(tensor, "fan_in_and_fan_out")
 
 
 # ---------------------------------------------------------------------------
 # Plain distributions and constants
 # ---------------------------------------------------------------------------
+
 
 def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator: torch.Generator | None = None):
     r"""Fill ``tensor`` in place with samples of :math:`\mathcal U(a, b)`.
@@ -252,12 +222,12 @@ def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator: torch.Generator 
         True
     """
     name = "uniform_"
-    _check_tensor(tensor, name)
-    _check_number(a, name, "a")
-    _check_number(b, name, "b")
+    check_tensor(tensor, name, "tensor")
+    a = check_number(a, name, "a")
+    b = check_number(b, name, "b")
     if not a <= b:
         raise ValueError(f"{name}: expected a <= b, the lower bound first (got a={a!r}, b={b!r})")
-    _check_generator(generator, name)
+    check_generator(generator, name)
     with torch.no_grad():
         return tensor.uniform_(a, b, generator=generator)
 
@@ -281,12 +251,10 @@ def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator: torch.Genera
         0.02
     """
     name = "normal_"
-    _check_tensor(tensor, name)
-    _check_number(mean, name, "mean")
-    _check_number(std, name, "std")
-    if std < 0:
-        raise ValueError(f"{name}: expected std >= 0 (got std={std!r})")
-    _check_generator(generator, name)
+    check_tensor(tensor, name, "tensor")
+    mean = check_number(mean, name, "mean")
+    std = check_number(std, name, "std", low=0.0)
+    check_generator(generator, name)
     with torch.no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
@@ -307,8 +275,8 @@ def constant_(tensor, val: float):
                 [0.3000, 0.3000, 0.3000]])
     """
     name = "constant_"
-    _check_tensor(tensor, name)
-    _check_number(val, name, "val")
+    check_tensor(tensor, name, "tensor")
+    val = check_number(val, name, "val")
     with torch.no_grad():
         return tensor.fill_(val)
 
@@ -326,7 +294,7 @@ def zeros_(tensor):
         >>> zeros_(torch.empty(3))
         tensor([0., 0., 0.])
     """
-    _check_tensor(tensor, "zeros_")
+    check_tensor(tensor, "zeros_", "tensor")
     with torch.no_grad():
         return tensor.zero_()
 
@@ -344,7 +312,7 @@ def ones_(tensor):
         >>> ones_(torch.empty(3))
         tensor([1., 1., 1.])
     """
-    _check_tensor(tensor, "ones_")
+    check_tensor(tensor, "ones_", "tensor")
     with torch.no_grad():
         return tensor.fill_(1.0)
 
@@ -353,9 +321,10 @@ def ones_(tensor):
 # Xavier / Glorot (2010)
 # ---------------------------------------------------------------------------
 
+
 def _xavier_std(tensor, gain, func: str) -> float:
-    _check_tensor(tensor, func)
-    _check_number(gain, func, "gain")
+    check_tensor(tensor, func, "tensor")
+    gain = check_number(gain, func, "gain", low=0.0)
     fan_in, fan_out = _nonzero_fans(tensor, func)
     return gain * math.sqrt(2.0 / float(fan_in + fan_out))  # std = gain * sqrt(2 / (fan_in + fan_out))
 
@@ -397,7 +366,7 @@ def xavier_uniform_(tensor, gain: float = 1.0, generator: torch.Generator | None
     """
     name = "xavier_uniform_"
     std = _xavier_std(tensor, gain, name)
-    _check_generator(generator, name)
+    check_generator(generator, name)
     bound = math.sqrt(3.0) * std  # U(-b, b) has std b / sqrt(3)
     with torch.no_grad():
         return tensor.uniform_(-bound, bound, generator=generator)
@@ -433,7 +402,7 @@ def xavier_normal_(tensor, gain: float = 1.0, generator: torch.Generator | None 
     """
     name = "xavier_normal_"
     std = _xavier_std(tensor, gain, name)
-    _check_generator(generator, name)
+    check_generator(generator, name)
     with torch.no_grad():
         return tensor.normal_(0.0, std, generator=generator)
 
@@ -442,8 +411,10 @@ def xavier_normal_(tensor, gain: float = 1.0, generator: torch.Generator | None 
 # Kaiming / He (2015)
 # ---------------------------------------------------------------------------
 
+
 def _kaiming_std(tensor, a, mode, nonlinearity, func: str) -> float:
-    _check_tensor(tensor, func)
+    check_tensor(tensor, func, "tensor")
+    a = check_number(a, func, "a (the negative slope of leaky_relu)")
     mode = _check_mode(mode, func)
     gain = _gain(nonlinearity, a, func)  # a, the negative slope, matters only for 'leaky_relu'
     fan_in, fan_out = _nonzero_fans(tensor, func)
@@ -495,15 +466,16 @@ def kaiming_uniform_(
         ``tensor``, filled.
 
     Example:
-        >>> w = kaiming_uniform_(torch.empty(16, 8, 3, 3), nonlinearity="relu",
-        ...                      generator=torch.Generator().manual_seed(0))
+        >>> w = kaiming_uniform_(
+        ...     torch.empty(16, 8, 3, 3), nonlinearity="relu", generator=torch.Generator().manual_seed(0)
+        ... )
         >>> b = math.sqrt(2) * math.sqrt(3 / (8 * 3 * 3))
         >>> bool(w.abs().max() <= b)
         True
     """
     name = "kaiming_uniform_"
     std = _kaiming_std(tensor, a, mode, nonlinearity, name)
-    _check_generator(generator, name)
+    check_generator(generator, name)
     bound = math.sqrt(3.0) * std  # U(-b, b) has std b / sqrt(3)
     with torch.no_grad():
         return tensor.uniform_(-bound, bound, generator=generator)
@@ -548,13 +520,14 @@ def kaiming_normal_(
         ``tensor``, filled.
 
     Example:
-        >>> w = kaiming_normal_(torch.empty(512, 200), mode="fan_in", nonlinearity="relu",
-        ...                     generator=torch.Generator().manual_seed(0))
+        >>> w = kaiming_normal_(
+        ...     torch.empty(512, 200), mode="fan_in", nonlinearity="relu", generator=torch.Generator().manual_seed(0)
+        ... )
         >>> round(w.std().item(), 2), round(math.sqrt(2 / 200), 2)
         (0.1, 0.1)
     """
     name = "kaiming_normal_"
     std = _kaiming_std(tensor, a, mode, nonlinearity, name)
-    _check_generator(generator, name)
+    check_generator(generator, name)
     with torch.no_grad():
         return tensor.normal_(0.0, std, generator=generator)

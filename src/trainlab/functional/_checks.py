@@ -1,21 +1,21 @@
-"""Argument checks of the torch functions (messages: "<function>: expected <what> (got <actual>)")."""
+"""Argument checks of the torch functions (messages: "<function>: expected <what> (got <actual>)").
+
+The vocabulary is :mod:`trainlab._checks`; this module re-exports what the functions use and
+adds the two checks particular to tensors of parameters and running statistics.
+"""
 
 from __future__ import annotations
 
-import torch
-
-from .._checks import check_eps, check_int, check_momentum, check_probability  # noqa: F401  (re-exported)
-
-
-def check_tensor(x, func: str, arg: str = "input", ndims=None) -> torch.Tensor:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{func}: expected {arg} to be a torch.Tensor (got {type(x).__name__})")
-    if not x.is_floating_point():
-        raise TypeError(f"{func}: expected {arg} of a floating dtype (got {x.dtype}); convert it with {arg}.float()")
-    if ndims is not None and x.dim() not in ndims:
-        want = " or ".join(f"{d}D" for d in ndims)
-        raise ValueError(f"{func}: expected {want} {arg} (got {x.dim()}D {arg} of shape {tuple(x.shape)})")
-    return x
+from .._checks import (  # noqa: F401  (re-exported)
+    check_bool,
+    check_eps,
+    check_int,
+    check_momentum,
+    check_probability,
+    check_same_shape,
+    check_tensor,
+)
+from ..numpy_ref.normalization import _check_normalized_shape as check_normalized_shape  # noqa: F401  (re-exported)
 
 
 def check_param(v, func: str, arg: str, shape: tuple) -> None:
@@ -28,6 +28,7 @@ def check_param(v, func: str, arg: str, shape: tuple) -> None:
 
 
 def check_running(running_mean, running_var, func: str, C: int) -> None:
+    """Both running statistics ``(C,)`` floating tensors, or both ``None``."""
     if (running_mean is None) != (running_var is None):
         missing = "running_mean" if running_mean is None else "running_var"
         raise ValueError(f"{func}: expected both running_mean and running_var, or neither (got {missing}=None)")

@@ -3,7 +3,10 @@ rule with a hand-written local derivative: each activation below is a pair
 ``f(x) -> (y, dy/dx)``, the derivative written right under the function.
 
 Signatures follow ``torch.nn.functional`` (``silu`` takes an extra ``beta`` for Swish;
-``maxout`` has no torch counterpart).  Derivatives at kinks follow PyTorch.
+``maxout`` has no torch counterpart).  Derivatives at kinks follow PyTorch.  Every argument
+is checked (``trainlab._checks``): a number must be a Python or NumPy real number (not a
+string, not a tensor), ``inplace`` must be ``True`` or ``False`` (it is accepted for
+compatibility and ignored: the result is always a new tensor).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import math
 
 import torch
 
-from ._checks import check_int, check_tensor
+from .._checks import check_bool, check_choice, check_int, check_number, check_tensor
 
 __all__ = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "relu6", "silu", "mish", "gelu", "softplus", "maxout"]
 
@@ -33,24 +36,25 @@ class ElementwiseFunction(torch.autograd.Function):
         return (dy * dydx, None) + (None,) * ctx.n_params
 
 
-def _apply(name, x, pair, *params):
+def _apply(name, x, inplace, pair, *params):
     check_tensor(x, name)
+    check_bool(inplace, name, "inplace")
     return ElementwiseFunction.apply(x, pair, *params)
 
 
 # ------------------------------------------------------------ (f, f') pairs
 def _sigmoid(x):
-    s = torch.sigmoid(x)                                            # 1 / (1 + e^-x)
-    return s, s * (1 - s)                                           # s (1 - s)
+    s = torch.sigmoid(x)  # 1 / (1 + e^-x)
+    return s, s * (1 - s)  # s (1 - s)
 
 
 def _tanh(x):
     t = torch.tanh(x)
-    return t, 1 - t * t                                             # 1 - tanh^2
+    return t, 1 - t * t  # 1 - tanh^2
 
 
 def _relu(x):
-    return x.clamp_min(0), (x > 0).to(x.dtype)                      # 1[x > 0]
+    return x.clamp_min(0), (x > 0).to(x.dtype)  # 1[x > 0]
 
 
 def _leaky_relu(x, slope):
@@ -65,28 +69,28 @@ def _elu(x, alpha):
 
 
 def _relu6(x):
-    return x.clamp(0, 6), ((x > 0) & (x < 6)).to(x.dtype)           # 1[0 < x < 6]
+    return x.clamp(0, 6), ((x > 0) & (x < 6)).to(x.dtype)  # 1[0 < x < 6]
 
 
 def _silu(x, beta):
     s = torch.sigmoid(beta * x)
-    return x * s, s + beta * x * s * (1 - s)                        # s + beta x s (1 - s)
+    return x * s, s + beta * x * s * (1 - s)  # s + beta x s (1 - s)
 
 
 def _softplus(x, beta, threshold):
-    linear = beta * x > threshold                                   # back to x where e^(beta x) overflows
+    linear = beta * x > threshold  # back to x where e^(beta x) overflows
     y = torch.where(linear, x, torch.nn.functional.softplus(beta * x, threshold=math.inf) / beta)
     return y, torch.where(linear, torch.ones_like(x), torch.sigmoid(beta * x))
 
 
 def _mish(x):
     t = torch.tanh(torch.nn.functional.softplus(x))
-    return x * t, t + x * (1 - t * t) * torch.sigmoid(x)            # tanh(s) + x sech^2(s) sigma(x)
+    return x * t, t + x * (1 - t * t) * torch.sigmoid(x)  # tanh(s) + x sech^2(s) sigma(x)
 
 
 def _gelu(x):
-    cdf = 0.5 * (1 + torch.erf(x / math.sqrt(2)))                   # Phi(x)
-    pdf = torch.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)          # phi(x)
+    cdf = 0.5 * (1 + torch.erf(x / math.sqrt(2)))  # Phi(x)
+    pdf = torch.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)  # phi(x)
     return x * cdf, cdf + x * pdf
 
 
@@ -100,58 +104,64 @@ def _gelu_tanh(x):
 def sigmoid(input):
     r""":math:`\sigma(x) = 1/(1 + e^{-x})`; :math:`\sigma' = \sigma(1-\sigma) \le 1/4`, which is why deep
     sigmoid stacks shrink gradients (Glorot & Bengio, 2010)."""
-    return _apply("sigmoid", input, _sigmoid)
+    return _apply("sigmoid", input, False, _sigmoid)
 
 
 def tanh(input):
     r""":math:`\tanh(x)`; :math:`\tanh' = 1 - \tanh^2`."""
-    return _apply("tanh", input, _tanh)
+    return _apply("tanh", input, False, _tanh)
 
 
 def relu(input, inplace=False):
     r""":math:`\max(0, x)` (Nair & Hinton, 2010); derivative :math:`\mathbb{1}[x>0]`. ``inplace`` is accepted for
     compatibility and ignored: the result is always a new tensor."""
-    return _apply("relu", input, _relu)
+    return _apply("relu", input, inplace, _relu)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     r""":math:`x` for :math:`x>0`, else ``negative_slope`` :math:`\cdot x` (Maas et al., 2013). ``inplace`` is ignored."""
-    return _apply("leaky_relu", input, _leaky_relu, float(negative_slope))
+    slope = check_number(negative_slope, "leaky_relu", "negative_slope")
+    return _apply("leaky_relu", input, inplace, _leaky_relu, slope)
 
 
 def elu(input, alpha=1.0, inplace=False):
     r""":math:`x` for :math:`x>0`, else :math:`\alpha(e^x-1)` (Clevert et al., 2016). ``inplace`` is ignored."""
-    return _apply("elu", input, _elu, float(alpha))
+    alpha = check_number(alpha, "elu", "alpha")
+    return _apply("elu", input, inplace, _elu, alpha)
 
 
 def relu6(input, inplace=False):
     r""":math:`\min(\max(0,x),6)`. ``inplace`` is ignored."""
-    return _apply("relu6", input, _relu6)
+    return _apply("relu6", input, inplace, _relu6)
 
 
 def silu(input, inplace=False, *, beta=1.0):
     r"""SiLU (Elfwing et al., 2018), or Swish with ``beta`` (Ramachandran et al., 2017): :math:`x\,\sigma(\beta x)`.
     ``inplace`` is ignored."""
-    return _apply("silu", input, _silu, float(beta))
+    beta = check_number(beta, "silu", "beta")
+    return _apply("silu", input, inplace, _silu, beta)
 
 
 def mish(input, inplace=False):
     r"""Mish (Misra, 2019): :math:`x\tanh(\mathrm{softplus}(x))`. ``inplace`` is ignored."""
-    return _apply("mish", input, _mish)
+    return _apply("mish", input, inplace, _mish)
 
 
 def gelu(input, approximate="none"):
     r"""GELU (Hendrycks & Gimpel, 2016): :math:`x\,\Phi(x)`, or its ``"tanh"`` approximation."""
-    if approximate not in ("none", "tanh"):
-        raise ValueError(f"gelu: expected approximate to be 'none' or 'tanh' (got {approximate!r})")
-    return _apply("gelu", input, _gelu if approximate == "none" else _gelu_tanh)
+    check_choice(approximate, "gelu", "approximate", ("none", "tanh"))
+    return _apply("gelu", input, False, _gelu if approximate == "none" else _gelu_tanh)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
-    r""":math:`\frac{1}{\beta}\log(1+e^{\beta x})`, linear where :math:`\beta x >` ``threshold``; derivative :math:`\sigma(\beta x)`."""
-    if not beta > 0:
-        raise ValueError(f"softplus: expected beta > 0 (got {beta!r})")
-    return _apply("softplus", input, _softplus, float(beta), float(threshold))
+    r""":math:`\frac{1}{\beta}\log(1+e^{\beta x})`, linear where :math:`\beta x >` ``threshold``; derivative :math:`\sigma(\beta x)`.
+
+    ``beta`` must be a finite number ``> 0`` (stricter than torch, which returns ``inf``/``nan``
+    for ``beta=0`` and a wrong linear branch for ``beta < 0``); ``threshold`` may be ``inf``.
+    """
+    beta = check_number(beta, "softplus", "beta", low=0.0, low_open=True)
+    threshold = check_number(threshold, "softplus", "threshold", finite=False)
+    return _apply("softplus", input, False, _softplus, beta, threshold)
 
 
 class MaxoutFunction(torch.autograd.Function):
@@ -159,7 +169,7 @@ class MaxoutFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x, pieces):
-        grouped = x.unflatten(1, (x.shape[1] // pieces, pieces))   # (N, C, k, *)
+        grouped = x.unflatten(1, (x.shape[1] // pieces, pieces))  # (N, C, k, *)
         y, winner = grouped.max(dim=2)
         ctx.save_for_backward(winner)
         ctx.grouped_shape = grouped.shape

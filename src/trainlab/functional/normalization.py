@@ -6,13 +6,24 @@ Signatures, argument order and defaults are those of ``torch.nn.functional``.
 NaN/inf policy: values propagate as in PyTorch, except that a *training* batch whose
 statistics are not finite raises ``ValueError`` before it would be folded into
 ``running_mean``/``running_var`` (one such batch would otherwise stay there for good).
+A zero-size input (a batch of 0 examples, say) gives an empty output, zero gradients for
+``weight`` and ``bias`` and unchanged running statistics, as in PyTorch.
 """
 
 from __future__ import annotations
 
 import torch
 
-from ._checks import check_eps, check_int, check_momentum, check_param, check_running, check_tensor
+from ._checks import (
+    check_bool,
+    check_eps,
+    check_int,
+    check_momentum,
+    check_normalized_shape,
+    check_param,
+    check_running,
+    check_tensor,
+)
 
 __all__ = ["batch_norm", "layer_norm", "instance_norm", "group_norm"]
 
@@ -22,9 +33,9 @@ def _centre(x, dims):
     biased variance, in two passes (mean, then mean of squares about it: no cancellation).
     ``torch.var_mean`` gives the same numbers by Welford's one-pass algorithm, but on the
     CPU it runs several times slower than these two plain reductions."""
-    mu = x.mean(dim=dims, keepdim=True)                         # mu = 1/m sum x
+    mu = x.mean(dim=dims, keepdim=True)  # mu = 1/m sum x
     x_mu = x - mu
-    var = x_mu.square().mean(dim=dims, keepdim=True)            # sigma^2 = 1/m sum (x - mu)^2   (biased)
+    var = x_mu.square().mean(dim=dims, keepdim=True)  # sigma^2 = 1/m sum (x - mu)^2   (biased)
     return mu, x_mu, var
 
 
@@ -36,6 +47,12 @@ def _affine(x_hat, weight, bias, shape):
     return y if bias is None else y + bias.view(shape)
 
 
+def _empty_result(input, weight, bias, shape):
+    """The output for a zero-size ``input``: empty, yet part of the graph, so that ``weight``
+    and ``bias`` get zero gradients (sums over no values), as torch gives them."""
+    return _affine(input * 0, weight, bias, shape)
+
+
 @torch.no_grad()
 def _update_running(running_mean, running_var, mean, unbiased_var, momentum, func):
     """``running = (1 - momentum) * running + momentum * batch`` for both statistics, in place."""
@@ -44,7 +61,7 @@ def _update_running(running_mean, running_var, mean, unbiased_var, momentum, fun
             f"{func}: expected finite values in a training batch (got NaN or inf in the batch statistics); "
             "the running statistics were left unchanged"
         )
-    running_mean.lerp_(mean.to(running_mean.dtype), momentum)       # lerp_: r + momentum * (batch - r)
+    running_mean.lerp_(mean.to(running_mean.dtype), momentum)  # lerp_: r + momentum * (batch - r)
     running_var.lerp_(unbiased_var.to(running_var.dtype), momentum)
 
 
@@ -64,44 +81,45 @@ class BatchNormFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x, weight, bias, running_mean, running_var, training, momentum, eps):
-        dims = (0,) + tuple(range(2, x.dim()))                      # statistics per channel
-        shape = (1, -1) + (1,) * (x.dim() - 2)                      # (C,) -> broadcastable
+        dims = (0,) + tuple(range(2, x.dim()))  # statistics per channel
+        shape = (1, -1) + (1,) * (x.dim() - 2)  # (C,) -> broadcastable
         if training:
             mean, x_mu, var = _centre(x, dims)
-            inv_std = torch.rsqrt(var + eps)                        # 1 / sqrt(sigma^2 + eps)
+            inv_std = torch.rsqrt(var + eps)  # 1 / sqrt(sigma^2 + eps)
             if running_mean is not None:
                 m = x.numel() // x.shape[1]
-                _update_running(running_mean, running_var, mean.view(-1), var.view(-1) * (m / (m - 1)),
-                                momentum, "batch_norm")             # Bessel's correction: 1/(m-1)
+                _update_running(
+                    running_mean, running_var, mean.view(-1), var.view(-1) * (m / (m - 1)), momentum, "batch_norm"
+                )  # Bessel's correction: 1/(m-1)
         else:
             x_mu = x - running_mean.view(shape)
             inv_std = torch.rsqrt(running_var + eps).view(shape)
-        scale = inv_std if weight is None else inv_std * weight.view(shape)   # gamma / sqrt(sigma^2 + eps)
+        scale = inv_std if weight is None else inv_std * weight.view(shape)  # gamma / sqrt(sigma^2 + eps)
         ctx.save_for_backward(x_mu, inv_std, weight)
         ctx.training, ctx.dims, ctx.shape = training, dims, shape
         if bias is None:
             return x_mu * scale
-        return torch.addcmul(bias.view(shape), x_mu, scale)        # y = gamma * x_hat + beta
+        return torch.addcmul(bias.view(shape), x_mu, scale)  # y = gamma * x_hat + beta
 
     @staticmethod
     def backward(ctx, dy):
-        x_mu, inv_std, weight = ctx.saved_tensors                   # x_hat = x_mu * inv_std
+        x_mu, inv_std, weight = ctx.saved_tensors  # x_hat = x_mu * inv_std
         dims, shape = ctx.dims, ctx.shape
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
-        m = dy.numel() // dy.shape[1]                               # values per channel
         need_sums = need_w or need_b or (need_x and ctx.training)
         if need_sums:
-            dbeta = dy.sum(dim=dims, keepdim=True)                  # dL/dbeta = sum dy
-            dgamma = (dy * x_mu).sum(dim=dims, keepdim=True) * inv_std   # dL/dgamma = sum dy * x_hat
+            dbeta = dy.sum(dim=dims, keepdim=True)  # dL/dbeta = sum dy
+            dgamma = (dy * x_mu).sum(dim=dims, keepdim=True) * inv_std  # dL/dgamma = sum dy * x_hat
         dx = None
         if need_x:
-            a = inv_std if weight is None else inv_std * weight.view(shape)   # gamma / sqrt(sigma^2 + eps)
+            a = inv_std if weight is None else inv_std * weight.view(shape)  # gamma / sqrt(sigma^2 + eps)
             if ctx.training:
-                b = -a * inv_std * dgamma / m                       # the path through sigma^2 (x_hat = x_mu * inv_std)
-                c = -a * dbeta / m                                  # the path through mu
-                dx = torch.addcmul(c, x_mu, b).addcmul_(dy, a)      # dx = a dy + b (x - mu) + c
+                m = dy.numel() // dy.shape[1]  # values per channel
+                b = -a * inv_std * dgamma / m  # the path through sigma^2 (x_hat = x_mu * inv_std)
+                c = -a * dbeta / m  # the path through mu
+                dx = torch.addcmul(c, x_mu, b).addcmul_(dy, a)  # dx = a dy + b (x - mu) + c
             else:
-                dx = dy * a                                         # running statistics are constants
+                dx = dy * a  # running statistics are constants
         dweight = dgamma.view(-1) if need_w else None
         dbias = dbeta.view(-1) if need_b else None
         return dx, dweight, dbias, None, None, None, None, None
@@ -137,23 +155,27 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                 [ 1.,  1.]])
     """
     _check_batch_norm_args(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    if input.numel() == 0:  # an empty batch: nothing to normalize
+        return _empty_result(input, weight, bias, (1, -1) + (1,) * (input.dim() - 2))
     return BatchNormFunction.apply(input, weight, bias, running_mean, running_var, bool(training), momentum, eps)
 
 
 def _check_batch_norm_args(input, running_mean, running_var, weight, bias, training, momentum, eps):
-    """The argument checks of :func:`batch_norm` (shared with :mod:`trainlab.compiled`)."""
+    """The argument checks of :func:`batch_norm` (shared with :mod:`tools.compiled`)."""
     name = "batch_norm"
     check_tensor(input, name, ndims=(2, 3, 4, 5))
     C = input.shape[1]
     check_running(running_mean, running_var, name, C)
     check_param(weight, name, "weight", (C,))
     check_param(bias, name, "bias", (C,))
+    training = check_bool(training, name, "training")
+    check_momentum(momentum, name)
     check_eps(eps, name)
     if training:
-        if input.numel() // max(C, 1) <= 1:
-            raise ValueError(f"{name}: expected more than 1 value per channel when training (got input of shape {tuple(input.shape)})")
-        if running_mean is not None:
-            check_momentum(momentum, name)
+        if input.shape[0] * input.shape[2:].numel() == 1:  # one value per channel (torch's rule)
+            raise ValueError(
+                f"{name}: expected more than 1 value per channel when training (got input of shape {tuple(input.shape)})"
+            )
     elif running_mean is None:
         raise ValueError(f"{name}: expected running_mean and running_var when training=False (got None)")
 
@@ -171,24 +193,24 @@ class LayerNormFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x, k, weight, bias, eps):
-        norm_shape = x.shape[x.dim() - k:]
-        rows = x.reshape(-1, norm_shape.numel())                    # (rows, D): one example a row
+        norm_shape = x.shape[x.dim() - k :]
+        rows = x.reshape(-1, norm_shape.numel())  # (rows, D): one example a row
         _, x_mu, var = _centre(rows, (1,))
-        inv_std = torch.rsqrt(var + eps)                            # 1 / sqrt(sigma^2 + eps), (rows, 1)
-        x_hat = x_mu.mul_(inv_std)                                  # in place: x - mu is not needed again
+        inv_std = torch.rsqrt(var + eps)  # 1 / sqrt(sigma^2 + eps), (rows, 1)
+        x_hat = x_mu.mul_(inv_std)  # in place: x - mu is not needed again
         ctx.save_for_backward(x_hat, inv_std, weight)
         ctx.norm_shape, ctx.x_shape = norm_shape, x.shape
         return _affine(x_hat.view(x.shape), weight, bias, norm_shape)
 
     @staticmethod
     def backward(ctx, dy):
-        x_hat_rows, inv_std, weight = ctx.saved_tensors             # (rows, D), (rows, 1)
+        x_hat_rows, inv_std, weight = ctx.saved_tensors  # (rows, D), (rows, 1)
         need_x, _, need_w, need_b = ctx.needs_input_grad[:4]
         rows, D = x_hat_rows.shape
         dy_rows = dy.reshape(rows, D)
         dy_x_hat = dy_rows * x_hat_rows if (need_w or need_x) else None
-        dbias = dy_rows.sum(0).view(ctx.norm_shape) if need_b else None        # dL/dbeta = sum dy
-        dweight = dy_x_hat.sum(0).view(ctx.norm_shape) if need_w else None     # dL/dgamma = sum dy * x_hat
+        dbias = dy_rows.sum(0).view(ctx.norm_shape) if need_b else None  # dL/dbeta = sum dy
+        dweight = dy_x_hat.sum(0).view(ctx.norm_shape) if need_w else None  # dL/dgamma = sum dy * x_hat
         dx = None
         if need_x:
             if weight is None:
@@ -197,9 +219,9 @@ class LayerNormFunction(torch.autograd.Function):
                 mean_dx_hat_x_hat = dy_x_hat.mean(1, keepdim=True)
             else:
                 gamma = weight.reshape(D)
-                dx_hat = dy_rows * gamma                            # dL/dx_hat = gamma * dy
-                mean_dx_hat = (dy_rows @ gamma).view(rows, 1) / D            # row mean of gamma * dy
-                mean_dx_hat_x_hat = (dy_x_hat @ gamma).view(rows, 1) / D     # row mean of gamma * dy * x_hat
+                dx_hat = dy_rows * gamma  # dL/dx_hat = gamma * dy
+                mean_dx_hat = (dy_rows @ gamma).view(rows, 1) / D  # row mean of gamma * dy
+                mean_dx_hat_x_hat = (dy_x_hat @ gamma).view(rows, 1) / D  # row mean of gamma * dy * x_hat
             # dx = inv_std * (dx_hat - mean_dx_hat - x_hat * mean_dx_hat_x_hat)
             b, c = -inv_std * mean_dx_hat_x_hat, -inv_std * mean_dx_hat
             dx = torch.addcmul(c, x_hat_rows, b).addcmul_(dx_hat, inv_std).view(ctx.x_shape)
@@ -224,6 +246,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
         tensor([[-1.,  1.]])
     """
     shape = _check_layer_norm_args(input, normalized_shape, weight, bias, eps)
+    if input.numel() == 0:  # an empty batch: nothing to normalize
+        return _empty_result(input, weight, bias, shape)
     return LayerNormFunction.apply(input, len(shape), weight, bias, eps)
 
 
@@ -231,10 +255,12 @@ def _check_layer_norm_args(input, normalized_shape, weight, bias, eps):
     """The argument checks of :func:`layer_norm`; returns ``normalized_shape`` as a tuple."""
     name = "layer_norm"
     check_tensor(input, name)
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    shape = check_normalized_shape(normalized_shape, name)
     k = len(shape)
-    if k == 0 or input.dim() < k or tuple(input.shape[input.dim() - k:]) != shape:
-        raise ValueError(f"{name}: expected input of shape (*, {', '.join(map(str, shape))}) (got {tuple(input.shape)})")
+    if input.dim() < k or tuple(input.shape[input.dim() - k :]) != shape:
+        raise ValueError(
+            f"{name}: expected input of shape (*, {', '.join(map(str, shape))}) (got {tuple(input.shape)})"
+        )
     check_param(weight, name, "weight", shape)
     check_param(bias, name, "bias", shape)
     check_eps(eps, name)
@@ -252,10 +278,10 @@ class GroupNormFunction(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, x, num_groups, weight, bias, eps):
-        grouped = x.reshape(x.shape[0], num_groups, -1)              # (N, G, C/G * spatial)
+        grouped = x.reshape(x.shape[0], num_groups, -1)  # (N, G, C/G * spatial)
         _, g_mu, var = _centre(grouped, (2,))
-        inv_std = torch.rsqrt(var + eps)                            # (N, G, 1)
-        g_hat = g_mu.mul_(inv_std)                                  # in place: x - mu is not needed again
+        inv_std = torch.rsqrt(var + eps)  # (N, G, 1)
+        g_hat = g_mu.mul_(inv_std)  # in place: x - mu is not needed again
         shape = (1, -1) + (1,) * (x.dim() - 2)
         ctx.save_for_backward(g_hat, inv_std, weight)
         ctx.x_shape = x.shape
@@ -264,26 +290,26 @@ class GroupNormFunction(torch.autograd.Function):
     @staticmethod
     def backward(ctx, dy):
         g_hat, inv_std, weight = ctx.saved_tensors
-        N, G, M = g_hat.shape                                       # M values per group
+        N, G, M = g_hat.shape  # M values per group
         C = ctx.x_shape[1]
         need_x, _, need_w, need_b = ctx.needs_input_grad[:4]
-        dy = dy.reshape(N, C, -1)                                   # (N, C, spatial)
+        dy = dy.reshape(N, C, -1)  # (N, C, spatial)
         x_hat = g_hat.view(N, C, -1)
-        sum_dy = _sum_positions(dy)                                 # (N, C): sum over positions of dy
-        sum_dy_x_hat = _sum_positions(dy * x_hat)                   # (N, C): ... of dy * x_hat
-        dbias = sum_dy.sum(0) if need_b else None                   # dL/dbeta = sum dy
-        dweight = sum_dy_x_hat.sum(0) if need_w else None           # dL/dgamma = sum dy * x_hat
+        sum_dy = _sum_positions(dy)  # (N, C): sum over positions of dy
+        sum_dy_x_hat = _sum_positions(dy * x_hat)  # (N, C): ... of dy * x_hat
+        dbias = sum_dy.sum(0) if need_b else None  # dL/dbeta = sum dy
+        dweight = sum_dy_x_hat.sum(0) if need_w else None  # dL/dgamma = sum dy * x_hat
         dx = None
         if need_x:
-            if weight is not None:                                  # dx_hat = gamma * dy, summed the same way
+            if weight is not None:  # dx_hat = gamma * dy, summed the same way
                 sum_dy, sum_dy_x_hat = sum_dy * weight, sum_dy_x_hat * weight
-            mean_dx_hat = sum_dy.view(N, G, -1).sum(2, keepdim=True) / M               # (N, G, 1)
+            mean_dx_hat = sum_dy.view(N, G, -1).sum(2, keepdim=True) / M  # (N, G, 1)
             mean_dx_hat_x_hat = sum_dy_x_hat.view(N, G, -1).sum(2, keepdim=True) / M
             # dx = inv_std * (gamma dy - mean_dx_hat - x_hat * mean_dx_hat_x_hat)
             b, c = -inv_std * mean_dx_hat_x_hat, -inv_std * mean_dx_hat
-            a = inv_std.expand(N, G, C // G).reshape(N, C, 1)      # 1 / sigma of each channel's group
+            a = inv_std.expand(N, G, C // G).reshape(N, C, 1)  # 1 / sigma of each channel's group
             if weight is not None:
-                a = a * weight.view(1, C, 1)                        # gamma_c / sigma_(n, g(c))
+                a = a * weight.view(1, C, 1)  # gamma_c / sigma_(n, g(c))
             dx = torch.addcmul(c, g_hat, b)
             dx.view(N, C, -1).addcmul_(dy, a)
             dx = dx.view(ctx.x_shape)
@@ -311,6 +337,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         eps: added to the variance. Default: ``1e-5``.
     """
     _check_group_norm_args(input, num_groups, weight, bias, eps)
+    if input.numel() == 0:  # an empty batch: nothing to normalize
+        return _empty_result(input, weight, bias, (1, -1) + (1,) * (input.dim() - 2))
     return GroupNormFunction.apply(input, num_groups, weight, bias, eps)
 
 
@@ -319,20 +347,25 @@ def _check_group_norm_args(input, num_groups, weight, bias, eps):
     name = "group_norm"
     check_tensor(input, name)
     if input.dim() < 2:
-        raise ValueError(f"{name}: expected input of shape (N, C, *) (got {input.dim()}D input of shape {tuple(input.shape)})")
+        raise ValueError(
+            f"{name}: expected input of shape (N, C, *) (got {input.dim()}D input of shape {tuple(input.shape)})"
+        )
     C = input.shape[1]
     check_int(num_groups, name, "num_groups", minimum=1)
     if C % num_groups:
-        raise ValueError(f"{name}: expected num_groups to divide the number of channels {C} (got num_groups={num_groups})")
+        raise ValueError(
+            f"{name}: expected num_groups to divide the number of channels {C} (got num_groups={num_groups})"
+        )
     check_param(weight, name, "weight", (C,))
     check_param(bias, name, "bias", (C,))
     check_eps(eps, name)
-    if input.numel() // max(input.shape[0] * num_groups, 1) <= 1:
+    if input.numel() and C // num_groups * input.shape[2:].numel() == 1:
         raise ValueError(f"{name}: expected more than 1 value per group (got input of shape {tuple(input.shape)})")
 
 
-def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
-                  use_input_stats=True, momentum=0.1, eps=1e-5):
+def instance_norm(
+    input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True, momentum=0.1, eps=1e-5
+):
     r"""Instance normalization (Ulyanov, Vedaldi & Lempitsky, 2016), as ``torch.nn.functional.instance_norm``.
 
     Every channel of every example is standardized over its spatial positions alone.
@@ -355,16 +388,20 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     check_running(running_mean, running_var, name, C)
     check_param(weight, name, "weight", (C,))
     check_param(bias, name, "bias", (C,))
+    use_input_stats = check_bool(use_input_stats, name, "use_input_stats")
+    check_momentum(momentum, name)
     check_eps(eps, name)
     if not use_input_stats:
         if running_mean is None:
             raise ValueError(f"{name}: expected running_mean and running_var when use_input_stats=False (got None)")
-        return BatchNormFunction.apply(input, weight, bias, running_mean, running_var, False, momentum, eps)
-    m = input[0, 0].numel()
-    if m <= 1:
-        raise ValueError(f"{name}: expected more than 1 spatial element per channel (got input of shape {tuple(input.shape)})")
+        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    if input.shape[2:].numel() == 1:  # torch's rule, even for an empty batch
+        raise ValueError(
+            f"{name}: expected more than 1 spatial element per channel (got input of shape {tuple(input.shape)})"
+        )
+    if input.numel() == 0:  # an empty batch: nothing to normalize
+        return _empty_result(input, weight, bias, (1, -1) + (1,) * (input.dim() - 2))
     if running_mean is not None:
-        check_momentum(momentum, name)
         with torch.no_grad():
             var, mean = torch.var_mean(input.reshape(N, C, -1), dim=2, correction=1)
             _update_running(running_mean, running_var, mean.mean(0), var.mean(0), momentum, name)

@@ -1,12 +1,13 @@
 """Dropout layers: ``torch.nn.Dropout`` / ``Dropout2d`` with the same arguments, plus an
-optional ``generator`` for a reproducible mask.  Identity after ``model.eval()``."""
+optional keyword-only ``generator`` for a reproducible mask.  Identity after ``model.eval()``.
+They print exactly as torch's (the generator is not shown)."""
 
 from __future__ import annotations
 
 from torch import nn
 
 from .. import functional as F
-from .._checks import check_probability
+from .._checks import check_bool, check_generator, check_probability
 
 __all__ = ["Dropout", "Dropout2d"]
 
@@ -14,8 +15,10 @@ __all__ = ["Dropout", "Dropout2d"]
 class _DropoutNd(nn.Module):
     def __init__(self, p: float = 0.5, inplace: bool = False, *, generator=None):
         super().__init__()
-        check_probability(p, type(self).__name__)
-        self.p, self.inplace, self.generator = p, inplace, generator
+        name = type(self).__name__
+        check_probability(p, name)
+        check_generator(generator, name)
+        self.p, self.inplace, self.generator = p, check_bool(inplace, name, "inplace"), generator
 
     def extra_repr(self):
         return f"p={self.p}, inplace={self.inplace}"
@@ -36,9 +39,10 @@ class Dropout(_DropoutNd):
 
 
 class Dropout2d(_DropoutNd):
-    """Channel-wise dropout of ``(N, C, H, W)`` or ``(C, H, W)`` inputs: whole feature maps
-    are dropped, since neighbouring pixels are too correlated for elementwise dropout to
-    regularize (Tompson et al., 2015)."""
+    """Channel-wise dropout of ``(N, C, H, W)`` inputs: whole feature maps are dropped, since
+    neighbouring pixels are too correlated for elementwise dropout to regularize (Tompson et
+    al., 2015).  A 3-D input is read as torch reads it, as ``(N, C, L)``, with torch's warning
+    (see :func:`trainlab.functional.dropout2d`)."""
 
     def forward(self, input):
         return F.dropout2d(input, self.p, self.training, generator=self.generator)

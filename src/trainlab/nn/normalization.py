@@ -5,23 +5,35 @@ same constructor arguments and defaults, same parameters, buffers and ``state_di
 As in ``torch/nn/modules/batchnorm.py``, a module is a thin stateful wrapper: it owns
 ``weight``/``bias`` and the running statistics and decides, from its ``training`` flag
 (never from ``torch.is_grad_enabled()``), whether to use batch or running statistics.
+Every constructor checks its arguments with :mod:`trainlab._checks` (``TypeError`` for a
+wrong type, ``ValueError`` for a bad value), as does every ``forward`` its input.
 """
 
 from __future__ import annotations
-
-import numbers
 
 import torch
 from torch import nn
 
 from .. import functional as F
+from .._checks import check_bool, check_eps, check_int, check_number, check_tensor
+from ..functional._checks import check_normalized_shape
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "InstanceNorm2d", "GroupNorm"]
 
 
-def _check_features(func, num_features):
-    if isinstance(num_features, bool) or not isinstance(num_features, int) or num_features < 1:
-        raise ValueError(f"{func}: expected num_features to be a positive int (got {num_features!r})")
+def _check_momentum(momentum, func):
+    """A momentum in [0, 1], or ``None`` (a cumulative average)."""
+    if momentum is None:
+        return None
+    return check_number(momentum, func, "momentum", 0.0, 1.0, hint=" or None")
+
+
+def _check_channels(input, func, num_channels, dim=1):
+    """``input`` has ``num_channels`` channels in dimension ``dim``."""
+    if input.shape[dim] != num_channels:
+        raise ValueError(
+            f"{func}: expected {num_channels} channels in dimension {dim} (got input of shape {tuple(input.shape)})"
+        )
 
 
 class _NormBase(nn.Module):
@@ -29,17 +41,31 @@ class _NormBase(nn.Module):
 
     _version = 2
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,
-                 device=None, dtype=None, *, bias=True):
+    def __init__(
+        self,
+        num_features,
+        eps=1e-5,
+        momentum=0.1,
+        affine=True,
+        track_running_stats=True,
+        device=None,
+        dtype=None,
+        *,
+        bias=True,
+    ):
         super().__init__()
-        _check_features(type(self).__name__, num_features)
-        if momentum is not None and not 0.0 <= momentum <= 1.0:
-            raise ValueError(f"{type(self).__name__}: expected momentum in [0, 1] or None (got {momentum!r})")
+        name = type(self).__name__
+        num_features = check_int(num_features, name, "num_features", minimum=1)
+        eps = check_eps(eps, name)
+        momentum = _check_momentum(momentum, name)
+        affine = check_bool(affine, name, "affine")
+        track_running_stats = check_bool(track_running_stats, name, "track_running_stats")
+        bias = check_bool(bias, name, "bias")
         factory = {"device": device, "dtype": dtype}
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:
-            self.weight = nn.Parameter(torch.empty(num_features, **factory))            # gamma
+            self.weight = nn.Parameter(torch.empty(num_features, **factory))  # gamma
             self.bias = nn.Parameter(torch.empty(num_features, **factory)) if bias else None  # beta
         else:
             self.register_parameter("weight", None)
@@ -67,15 +93,11 @@ class _NormBase(nn.Module):
             if self.bias is not None:
                 nn.init.zeros_(self.bias)
 
-    def _momentum_for_this_batch(self) -> float:
-        """PyTorch's convention: ``momentum`` is the weight of the new batch; ``None`` means a
-        cumulative average, i.e. weight ``1 / num_batches_tracked``."""
-        self.num_batches_tracked.add_(1)
-        return 1.0 / float(self.num_batches_tracked) if self.momentum is None else self.momentum
-
     def extra_repr(self):
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
+        )
 
 
 class _BatchNorm(_NormBase):
@@ -83,24 +105,20 @@ class _BatchNorm(_NormBase):
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         name = type(self).__name__
-        if not isinstance(input, torch.Tensor):
-            raise TypeError(f"{name}: expected a torch.Tensor (got {type(input).__name__})")
-        if input.dim() not in self._dims:
-            want = " or ".join(f"{d}D" for d in self._dims)
-            raise ValueError(f"{name}: expected {want} input (got {input.dim()}D input of shape {tuple(input.shape)})")
-        if input.shape[1] != self.num_features:
-            raise ValueError(f"{name}: expected {self.num_features} channels in dimension 1 (got input of shape {tuple(input.shape)})")
-        use_batch_stats = self.training or not self.track_running_stats
-        momentum = 0.0
-        if self.training and self.track_running_stats:
-            momentum = self._momentum_for_this_batch()
-        track = self.track_running_stats and (self.training or not use_batch_stats)
-        return F.batch_norm(
-            input,
-            self.running_mean if track else None,
-            self.running_var if track else None,
-            self.weight, self.bias, use_batch_stats, momentum, self.eps,
-        )
+        check_tensor(input, name, ndims=self._dims)
+        _check_channels(input, name, self.num_features)
+        if not self.track_running_stats:  # batch statistics, in training and evaluation alike
+            return F.batch_norm(input, None, None, self.weight, self.bias, True, 0.0, self.eps)
+        if not self.training:  # the running statistics, left as they are
+            return F.batch_norm(
+                input, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, self.eps
+            )
+        # PyTorch's convention: momentum is the weight of the new batch; None means a cumulative
+        # average, the new batch weighing 1 / (the number of batches, this one included).
+        momentum = 1.0 / (int(self.num_batches_tracked) + 1) if self.momentum is None else self.momentum
+        y = F.batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias, True, momentum, self.eps)
+        self.num_batches_tracked.add_(1)  # only once F.batch_norm has accepted the batch
+        return y
 
 
 class BatchNorm1d(_BatchNorm):
@@ -156,25 +174,32 @@ class InstanceNorm2d(_NormBase):
     statistics).
     """
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False,
-                 device=None, dtype=None, *, bias=True):
+    def __init__(
+        self,
+        num_features,
+        eps=1e-5,
+        momentum=0.1,
+        affine=False,
+        track_running_stats=False,
+        device=None,
+        dtype=None,
+        *,
+        bias=True,
+    ):
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
 
     def forward(self, input):
         name = type(self).__name__
-        if not isinstance(input, torch.Tensor) or input.dim() not in (3, 4):
-            shape = tuple(input.shape) if isinstance(input, torch.Tensor) else type(input).__name__
-            raise ValueError(f"{name}: expected 3D or 4D input (got {shape})")
+        check_tensor(input, name, ndims=(3, 4))
         unbatched = input.dim() == 3
+        _check_channels(input, name, self.num_features, dim=0 if unbatched else 1)
         x = input.unsqueeze(0) if unbatched else input
-        if x.shape[1] != self.num_features:
-            raise ValueError(f"{name}: expected {self.num_features} channels in dimension {0 if unbatched else 1} "
-                             f"(got input of shape {tuple(input.shape)})")
         use_input_stats = self.training or not self.track_running_stats
         # As in PyTorch, instance norm does not count batches: momentum=None means 0 here.
         momentum = self.momentum if self.momentum is not None else 0.0
-        y = F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                            use_input_stats, momentum, self.eps)
+        y = F.instance_norm(
+            x, self.running_mean, self.running_var, self.weight, self.bias, use_input_stats, momentum, self.eps
+        )
         return y.squeeze(0) if unbatched else y
 
 
@@ -194,12 +219,11 @@ class LayerNorm(nn.Module):
 
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, bias=True, device=None, dtype=None):
         super().__init__()
-        if isinstance(normalized_shape, numbers.Integral):
-            normalized_shape = (normalized_shape,)
-        self.normalized_shape = tuple(normalized_shape)
-        if not self.normalized_shape or not all(isinstance(d, numbers.Integral) and d > 0 for d in self.normalized_shape):
-            raise ValueError(f"LayerNorm: expected normalized_shape of positive ints (got {normalized_shape!r})")
-        self.eps, self.elementwise_affine = eps, elementwise_affine
+        name = "LayerNorm"
+        self.normalized_shape = check_normalized_shape(normalized_shape, name, minimum=1)
+        self.eps = check_eps(eps, name)
+        self.elementwise_affine = elementwise_affine = check_bool(elementwise_affine, name, "elementwise_affine")
+        bias = check_bool(bias, name, "bias")
         factory = {"device": device, "dtype": dtype}
         if elementwise_affine:
             self.weight = nn.Parameter(torch.ones(self.normalized_shape, **factory))
@@ -215,11 +239,21 @@ class LayerNorm(nn.Module):
                 nn.init.zeros_(self.bias)
 
     def forward(self, input):
+        name = type(self).__name__
+        check_tensor(input, name)
+        k = len(self.normalized_shape)
+        if tuple(input.shape[max(input.dim() - k, 0) :]) != self.normalized_shape:
+            raise ValueError(
+                f"{name}: expected input of shape (*, {', '.join(map(str, self.normalized_shape))}), "
+                f"the normalized_shape (got input of shape {tuple(input.shape)})"
+            )
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self):
-        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
-                f"bias={self.bias is not None}")
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+            f"bias={self.bias is not None}"
+        )
 
 
 class GroupNorm(nn.Module):
@@ -240,19 +274,41 @@ class GroupNorm(nn.Module):
 
     def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None, dtype=None, *, bias=True):
         super().__init__()
-        _check_features("GroupNorm", num_channels)
-        if isinstance(num_groups, bool) or not isinstance(num_groups, int) or num_groups < 1 or num_channels % num_groups:
-            raise ValueError(f"GroupNorm: expected num_groups to divide num_channels={num_channels} (got num_groups={num_groups!r})")
-        self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
+        name = "GroupNorm"
+        num_groups = check_int(num_groups, name, "num_groups", minimum=1)
+        num_channels = check_int(num_channels, name, "num_channels", minimum=1)
+        if num_channels % num_groups:
+            raise ValueError(
+                f"{name}: expected num_groups to divide num_channels={num_channels} (got num_groups={num_groups})"
+            )
+        self.num_groups, self.num_channels = num_groups, num_channels
+        self.eps = check_eps(eps, name)
+        self.affine = affine = check_bool(affine, name, "affine")
+        bias = check_bool(bias, name, "bias")
         factory = {"device": device, "dtype": dtype}
         if affine:
-            self.weight = nn.Parameter(torch.ones(num_channels, **factory))
-            self.bias = nn.Parameter(torch.zeros(num_channels, **factory)) if bias else None
+            self.weight = nn.Parameter(torch.empty(num_channels, **factory))
+            self.bias = nn.Parameter(torch.empty(num_channels, **factory)) if bias else None
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """``weight`` back to 1 and ``bias`` to 0, as ``torch.nn.GroupNorm.reset_parameters``."""
+        if self.affine:
+            nn.init.ones_(self.weight)
+            if self.bias is not None:
+                nn.init.zeros_(self.bias)
 
     def forward(self, input):
+        name = type(self).__name__
+        check_tensor(input, name)
+        if input.dim() < 2:
+            raise ValueError(
+                f"{name}: expected input of shape (N, C, *) (got {input.dim()}D input of shape {tuple(input.shape)})"
+            )
+        _check_channels(input, name, self.num_channels)  # not a weight's shape the user never chose
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self):

@@ -5,7 +5,8 @@ local derivative :math:`f'(x)` written right under :math:`f(x)` (micrograd's lay
 every backward pass is the chain rule :math:`dx = dy \cdot f'(x)`; ``<name>_backward``
 is that one line.  Maxout (Goodfellow et al., 2013) is the one that is not elementwise.
 Derivatives at kinks follow PyTorch: ReLU'(0) = 0, LeakyReLU'(0) = slope, ReLU6'(0) =
-ReLU6'(6) = 0.
+ReLU6'(6) = 0.  A backward pass refuses a ``dy`` whose shape differs from the forward
+output's (it never broadcasts).
 """
 
 from __future__ import annotations
@@ -13,26 +14,57 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import erf
 
-from .._checks import check_array, check_int
+from .._checks import check_array, check_choice, check_int, check_number, check_same_shape, got
 
 __all__ = [
-    "sigmoid_forward", "tanh_forward", "relu_forward", "leaky_relu_forward", "elu_forward", "relu6_forward",
-    "silu_forward", "mish_forward", "gelu_forward", "softplus_forward", "maxout_forward", "maxout_backward",
+    "sigmoid_forward",
+    "tanh_forward",
+    "relu_forward",
+    "leaky_relu_forward",
+    "elu_forward",
+    "relu6_forward",
+    "silu_forward",
+    "mish_forward",
+    "gelu_forward",
+    "softplus_forward",
+    "maxout_forward",
+    "maxout_backward",
     "activation_backward",
 ]
 
 
 def _sigmoid(x):
-    return 0.5 * (1.0 + np.tanh(0.5 * x))                        # = 1 / (1 + e^-x), without overflow
+    return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1 / (1 + e^-x), without overflow
 
 
 def _out(y, dydx):
     return y, {"dydx": dydx}
 
 
+def _check_cache(cache, func: str, keys, forward: str) -> dict:
+    """``cache`` must be the dict that ``forward`` returned (it holds ``keys``)."""
+    if not isinstance(cache, dict) or not all(k in cache for k in keys):
+        shown = f"dict with keys {sorted(cache)}" if isinstance(cache, dict) else got(cache)
+        need = ", ".join(map(repr, keys))
+        raise ValueError(f"{func}: expected cache to be the cache that {forward} returned, with {need} (got {shown})")
+    return cache
+
+
 def activation_backward(dy, cache):
-    """Backward pass of every elementwise activation: ``dx = dy * f'(x)``."""
-    return np.asarray(dy) * cache["dydx"]
+    """Backward pass of every elementwise activation: ``dx = dy * f'(x)``.
+
+    ``dy`` must have exactly the shape of the forward output (no broadcasting).
+
+    Example:
+        >>> y, cache = relu_forward(np.array([-1.0, 2.0]))
+        >>> activation_backward(np.array([5.0, 5.0]), cache)
+        array([0., 5.])
+    """
+    name = "activation_backward"
+    cache = _check_cache(cache, name, ("dydx",), "an activation's forward pass")
+    dy = check_array(dy, name, "dy")
+    check_same_shape(dy, cache["dydx"], name, "dy", "the forward output")
+    return dy * cache["dydx"]
 
 
 def sigmoid_forward(x):
@@ -56,12 +88,14 @@ def relu_forward(x):
 def leaky_relu_forward(x, negative_slope: float = 0.01):
     r""":math:`x` if :math:`x > 0` else :math:`a x` (Maas et al., 2013); derivative 1 or :math:`a`."""
     x = check_array(x, "leaky_relu_forward", "x")
+    negative_slope = check_number(negative_slope, "leaky_relu_forward", "negative_slope")
     return _out(np.where(x > 0, x, negative_slope * x), np.where(x > 0, 1.0, negative_slope).astype(x.dtype))
 
 
 def elu_forward(x, alpha: float = 1.0):
     r""":math:`x` if :math:`x > 0` else :math:`\alpha(e^x - 1)` (Clevert et al., 2016); derivative 1 or :math:`\alpha e^x`."""
     x = check_array(x, "elu_forward", "x")
+    alpha = check_number(alpha, "elu_forward", "alpha")
     e = np.exp(np.minimum(x, 0.0))
     return _out(np.where(x > 0, x, alpha * (e - 1.0)), np.where(x > 0, 1.0, alpha * e).astype(x.dtype))
 
@@ -76,14 +110,24 @@ def silu_forward(x, beta: float = 1.0):
     r"""SiLU / Swish (Ramachandran et al., 2017): :math:`x\,\sigma(\beta x)`;
     derivative :math:`\sigma(\beta x) + \beta x\,\sigma(\beta x)(1 - \sigma(\beta x))`. ``beta=1`` is SiLU."""
     x = check_array(x, "silu_forward", "x")
+    beta = check_number(beta, "silu_forward", "beta")
     s = _sigmoid(beta * x)
     return _out(x * s, s + beta * x * s * (1.0 - s))
 
 
 def softplus_forward(x, beta: float = 1.0, threshold: float = 20.0):
     r""":math:`\frac{1}{\beta}\log(1 + e^{\beta x})`, linear where :math:`\beta x >` ``threshold`` (as PyTorch);
-    derivative :math:`\sigma(\beta x)`."""
-    x = check_array(x, "softplus_forward", "x")
+    derivative :math:`\sigma(\beta x)`.
+
+    ``beta`` must be a finite number ``> 0``: ``beta = 0`` would divide by zero (PyTorch returns
+    ``inf``/``nan`` there), and a negative ``beta`` turns the softplus into a soft minimum whose
+    linear branch (``x`` where :math:`\beta x >` ``threshold``) is wrong.  ``threshold`` may be
+    ``inf`` (never switch to the linear branch), not ``nan``.
+    """
+    name = "softplus_forward"
+    x = check_array(x, name, "x")
+    beta = check_number(beta, name, "beta", low=0.0, low_open=True)
+    threshold = check_number(threshold, name, "threshold", finite=False)
     linear = beta * x > threshold
     y = np.where(linear, x, np.logaddexp(0.0, beta * x) / beta)
     return _out(y, np.where(linear, 1.0, _sigmoid(beta * x)).astype(x.dtype))
@@ -104,16 +148,15 @@ def gelu_forward(x, approximate: str = "none"):
     r"""GELU (Hendrycks & Gimpel, 2016): :math:`x\,\Phi(x)`, derivative :math:`\Phi(x) + x\,\varphi(x)`;
     with ``approximate="tanh"``, :math:`\frac{x}{2}\big(1 + \tanh(\sqrt{2/\pi}(x + 0.044715 x^3))\big)`."""
     x = check_array(x, "gelu_forward", "x")
+    check_choice(approximate, "gelu_forward", "approximate", ("none", "tanh"))
     if approximate == "none":
-        cdf = 0.5 * (1.0 + erf(x / np.sqrt(2.0)))                   # Phi(x)
-        pdf = np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi)            # phi(x)
+        cdf = 0.5 * (1.0 + erf(x / np.sqrt(2.0)))  # Phi(x)
+        pdf = np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi)  # phi(x)
         return _out(x * cdf, cdf + x * pdf)
-    if approximate == "tanh":
-        inner = _SQRT_2_OVER_PI * (x + 0.044715 * x**3)
-        t = np.tanh(inner)
-        dinner = _SQRT_2_OVER_PI * (1.0 + 3 * 0.044715 * x * x)
-        return _out(0.5 * x * (1.0 + t), 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * dinner)
-    raise ValueError(f"gelu_forward: expected approximate to be 'none' or 'tanh' (got {approximate!r})")
+    inner = _SQRT_2_OVER_PI * (x + 0.044715 * x**3)  # approximate == "tanh"
+    t = np.tanh(inner)
+    dinner = _SQRT_2_OVER_PI * (1.0 + 3 * 0.044715 * x * x)
+    return _out(0.5 * x * (1.0 + t), 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * dinner)
 
 
 def maxout_forward(x, pieces: int):
@@ -125,16 +168,23 @@ def maxout_forward(x, pieces: int):
     x = check_array(x, "maxout_forward", "x")
     check_int(pieces, "maxout_forward", "pieces", minimum=1)
     if x.ndim < 2 or x.shape[1] % pieces:
-        raise ValueError(f"maxout_forward: expected input of shape (N, C * {pieces}, *) (got {x.shape})")
+        raise ValueError(f"maxout_forward: expected x of shape (N, C * {pieces}, *) (got {x.shape})")
     grouped = x.reshape(x.shape[0], x.shape[1] // pieces, pieces, *x.shape[2:])
-    winner = grouped.argmax(axis=2)                               # which piece is the max
+    winner = grouped.argmax(axis=2)  # which piece is the max
     y = np.take_along_axis(grouped, winner[:, :, None], axis=2)[:, :, 0]
     return y, {"winner": winner, "shape": grouped.shape}
 
 
 def maxout_backward(dy, cache):
-    """Maxout, backward pass: the gradient goes to the winning piece only."""
-    dgrouped = np.zeros(cache["shape"], dtype=np.asarray(dy).dtype)
-    np.put_along_axis(dgrouped, cache["winner"][:, :, None], np.asarray(dy)[:, :, None], axis=2)
+    """Maxout, backward pass: the gradient goes to the winning piece only.
+
+    ``dy`` must have exactly the shape of the forward output, ``(N, C, *)``.
+    """
+    name = "maxout_backward"
+    cache = _check_cache(cache, name, ("winner", "shape"), "maxout_forward")
+    dy = check_array(dy, name, "dy")
+    check_same_shape(dy, cache["winner"], name, "dy", "the forward output")
+    dgrouped = np.zeros(cache["shape"], dtype=dy.dtype)
+    np.put_along_axis(dgrouped, cache["winner"][:, :, None], dy[:, :, None], axis=2)
     s = cache["shape"]
     return dgrouped.reshape(s[0], s[1] * s[2], *s[3:])

@@ -1,20 +1,21 @@
-"""trainlab.compiled: equal to trainlab.functional (float32, forward and backward), and the
+"""tools.compiled (maintainer tooling): equal to trainlab.functional (float32, forward and backward), and the
 fallback to trainlab.functional, with one warning, when torch.compile cannot be used.
 
 Compiling is slow (seconds per graph on a laptop), so the equality test compiles a
 few tiny graphs once; the fallback tests never compile anything."""
+
 import warnings
 
 import pytest
 import torch
 
 import trainlab.functional as F
-from trainlab import compiled
+from tools import compiled
 
 
 @pytest.fixture(autouse=True)
 def _fresh_state():
-    """Each test starts (and leaves) trainlab.compiled with nothing compiled and no failure."""
+    """Each test starts (and leaves) tools.compiled with nothing compiled and no failure."""
     compiled._reset()
     yield
     compiled._reset()
@@ -59,12 +60,14 @@ def test_compiled_equals_trainlab_functional_forward_and_backward():
     for name, call, inputs in CASES:
         dy = torch.randn(call(F, RM.clone(), RV.clone()).shape, generator=torch.Generator().manual_seed(9))
         rm_ours, rv_ours, rm_ref, rv_ref = RM.clone(), RV.clone(), RM.clone(), RV.clone()
-        got = forward_backward(lambda: call(compiled, rm_ours, rv_ours), inputs, dy)
-        want = forward_backward(lambda: call(F, rm_ref, rv_ref), inputs, dy)
+        got = forward_backward(lambda call=call, rm=rm_ours, rv=rv_ours: call(compiled, rm, rv), inputs, dy)
+        want = forward_backward(lambda call=call, rm=rm_ref, rv=rv_ref: call(F, rm, rv), inputs, dy)
         for what, a, c in zip(["output"] + [f"grad {i}" for i in range(len(inputs))], got, want):
-            torch.testing.assert_close(a, c, rtol=1e-5, atol=1e-5, msg=lambda m: f"{name} {what}: {m}")
-        torch.testing.assert_close(rm_ours, rm_ref, msg=lambda m: f"{name} running_mean: {m}")
-        torch.testing.assert_close(rv_ours, rv_ref, msg=lambda m: f"{name} running_var: {m}")
+            torch.testing.assert_close(
+                a, c, rtol=1e-5, atol=1e-5, msg=lambda m, name=name, what=what: f"{name} {what}: {m}"
+            )
+        torch.testing.assert_close(rm_ours, rm_ref, msg=lambda m, name=name: f"{name} running_mean: {m}")
+        torch.testing.assert_close(rv_ours, rv_ref, msg=lambda m, name=name: f"{name} running_var: {m}")
     assert compiled.is_available(), compiled._failure
 
 
@@ -79,13 +82,15 @@ def test_falls_back_to_trainlab_functional_with_a_single_warning(monkeypatch):
         for name, call, inputs in CASES:
             dy = torch.ones_like(call(F, RM.clone(), RV.clone()))
             rm_ours, rv_ours, rm_ref, rv_ref = RM.clone(), RV.clone(), RM.clone(), RV.clone()
-            results[name] = (forward_backward(lambda: call(compiled, rm_ours, rv_ours), inputs, dy),
-                             forward_backward(lambda: call(F, rm_ref, rv_ref), inputs, dy))
+            results[name] = (
+                forward_backward(lambda call=call, rm=rm_ours, rv=rv_ours: call(compiled, rm, rv), inputs, dy),
+                forward_backward(lambda call=call, rm=rm_ref, rv=rv_ref: call(F, rm, rv), inputs, dy),
+            )
             assert torch.equal(rm_ours, rm_ref) and torch.equal(rv_ours, rv_ref), name
     assert len([w for w in caught if issubclass(w.category, RuntimeWarning)]) == 1
     for name, (got, want) in results.items():
         for a, c in zip(got, want):
-            assert torch.equal(a, c), name                   # the very same code ran
+            assert torch.equal(a, c), name  # the very same code ran
     assert not compiled.is_available()
 
 
@@ -93,6 +98,7 @@ def test_a_failure_while_compiling_the_first_call_also_falls_back(monkeypatch):
     def compile_that_fails_when_called(fn, **kwargs):
         def call(*args):
             raise torch._dynamo.exc.InternalTorchDynamoError("InvalidCxxCompiler: No working C++ compiler found")
+
         return call
 
     monkeypatch.setattr(torch, "compile", compile_that_fails_when_called)
@@ -100,7 +106,7 @@ def test_a_failure_while_compiling_the_first_call_also_falls_back(monkeypatch):
         y = compiled.layer_norm(x2, (6,), lw, lb)
     torch.testing.assert_close(y, F.layer_norm(x2, (6,), lw, lb), rtol=0, atol=0)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")                       # no second warning
+        warnings.simplefilter("error")  # no second warning
         compiled.group_norm(x3, 2)
 
 
@@ -112,13 +118,14 @@ def test_bad_arguments_raise_trainlab_messages_before_anything_is_compiled(monke
         compiled.batch_norm(torch.randn(4, 3), None, None)
     with pytest.raises(ValueError, match="group_norm: expected num_groups to divide the number of channels 6"):
         compiled.group_norm(torch.randn(2, 6, 3), 4)
-    assert compiled.is_available()                          # a user's mistake is not a compiler failure
+    assert compiled.is_available()  # a user's mistake is not a compiler failure
 
 
 def test_a_shape_past_the_recompile_limit_runs_trainlab_functional_and_the_rest_stays_compiled(monkeypatch):
     def compile_at_its_limit(fn, **kwargs):
         def call(*args):
             raise torch._dynamo.exc.FailOnRecompileLimitHit("recompile_limit reached with fullgraph=True")
+
         return call
 
     monkeypatch.setattr(torch, "compile", compile_at_its_limit)
@@ -126,6 +133,6 @@ def test_a_shape_past_the_recompile_limit_runs_trainlab_functional_and_the_rest_
         y = compiled.layer_norm(x2, (6,), lw, lb)
     torch.testing.assert_close(y, F.layer_norm(x2, (6,), lw, lb), rtol=0, atol=0)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")                       # once per function
+        warnings.simplefilter("error")  # once per function
         compiled.layer_norm(x2, (6,), lw, lb)
     assert compiled.is_available()
