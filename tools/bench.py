@@ -1,4 +1,4 @@
-r"""How fast are trainlab's hand-written backward passes?  ``python -m trainlab.bench``.
+r"""How fast are trainlab's hand-written backward passes?  ``python -m tools.bench``.
 
 For batch norm, layer norm, group norm and dropout, on the CPU and for two shapes, it
 times one forward plus one backward pass (float32; input and parameters require grad;
@@ -7,7 +7,7 @@ a fixed upstream gradient; ``torch.autograd.grad``, so nothing accumulates) of
 * **native**: ``torch.nn.functional``, PyTorch's own fused C++ kernels;
 * **trainlab**: :mod:`trainlab.functional`, an ``autograd.Function`` with the backward by hand;
 * **autograd**: the textbook forward below, written with torch ops and left to autograd;
-* **compiled**: :mod:`trainlab.compiled`, ``torch.compile`` over that textbook forward;
+* **compiled**: :mod:`tools.compiled`, ``torch.compile`` over that textbook forward;
 * **NumPy**: :mod:`trainlab.numpy_ref`, ``*_forward`` then ``*_backward``.
 
 All variants of one row are timed in turn, round after round, so that a busy machine
@@ -16,7 +16,7 @@ compiled path compiles during its warm-up).  Ratios are to native, from the same
 
 Usage::
 
-    python -m trainlab.bench [--quick] [--threads N] [--out docs/benchmarks.md]
+    python -m tools.bench [--quick] [--threads N] [--out docs/benchmarks.md]
 """
 
 from __future__ import annotations
@@ -33,30 +33,30 @@ import numpy as np
 import torch
 import torch.nn.functional as TF
 
-from . import compiled
-from . import functional as F
-from . import numpy_ref as ref
+import trainlab.functional as F
+import trainlab.numpy_ref as ref
+from tools import compiled
 
 SHAPES = [(256, 1024), (32, 64, 32, 32)]
-GROUPS = 8          # group norm: 8 groups (of 128 channels for (256, 1024), of 8 for (32, 64, 32, 32))
-P = 0.5             # dropout probability
+GROUPS = 8  # group norm: 8 groups (of 128 channels for (256, 1024), of 8 for (32, 64, 32, 32))
+P = 0.5  # dropout probability
 EPS = 1e-5
 VARIANTS = ["native", "trainlab", "autograd", "compiled", "numpy"]
-TARGETS = {"trainlab": 3.0, "compiled": 1.3}   # the issue's bounds, as ratios to native
+TARGETS = {"trainlab": 3.0, "compiled": 1.3}  # the issue's bounds, as ratios to native
 
 
 # ------------------------------------------ the textbook forwards, left to autograd
 def textbook_batch_norm(x, gamma, beta, eps=EPS):
-    dims = [0] + list(range(2, x.dim()))                  # every axis but the channels
+    dims = [0] + list(range(2, x.dim()))  # every axis but the channels
     shape = [1, -1] + [1] * (x.dim() - 2)
     mu = x.mean(dim=dims, keepdim=True)
-    var = ((x - mu) ** 2).mean(dim=dims, keepdim=True)    # biased
+    var = ((x - mu) ** 2).mean(dim=dims, keepdim=True)  # biased
     x_hat = (x - mu) / torch.sqrt(var + eps)
     return gamma.view(shape) * x_hat + beta.view(shape)
 
 
 def textbook_layer_norm(x, gamma, beta, eps=EPS):
-    dims = list(range(x.dim() - gamma.dim(), x.dim()))    # the trailing axes gamma covers
+    dims = list(range(x.dim() - gamma.dim(), x.dim()))  # the trailing axes gamma covers
     mu = x.mean(dim=dims, keepdim=True)
     var = ((x - mu) ** 2).mean(dim=dims, keepdim=True)
     x_hat = (x - mu) / torch.sqrt(var + eps)
@@ -64,7 +64,7 @@ def textbook_layer_norm(x, gamma, beta, eps=EPS):
 
 
 def textbook_group_norm(x, num_groups, gamma, beta, eps=EPS):
-    grouped = x.reshape(x.shape[0], num_groups, -1)       # (N, G, C/G * spatial)
+    grouped = x.reshape(x.shape[0], num_groups, -1)  # (N, G, C/G * spatial)
     mu = grouped.mean(dim=2, keepdim=True)
     var = ((grouped - mu) ** 2).mean(dim=2, keepdim=True)
     x_hat = ((grouped - mu) / torch.sqrt(var + eps)).view(x.shape)
@@ -73,7 +73,7 @@ def textbook_group_norm(x, num_groups, gamma, beta, eps=EPS):
 
 
 def textbook_dropout(x, p=P):
-    keep = (torch.rand_like(x) >= p).to(x.dtype)          # m ~ Bernoulli(1 - p)
+    keep = (torch.rand_like(x) >= p).to(x.dtype)  # m ~ Bernoulli(1 - p)
     return x * keep / (1 - p)
 
 
@@ -90,7 +90,7 @@ def make_row(op, shape, seed=0):
     x = torch.randn(shape, generator=g).requires_grad_(True)
     dy = torch.randn(shape, generator=g)
     C = shape[1]
-    param_shape = _normalized_shape(shape) if op == "layer_norm" else (C,)   # weight and bias
+    param_shape = _normalized_shape(shape) if op == "layer_norm" else (C,)  # weight and bias
     gamma = (1 + 0.1 * torch.randn(param_shape, generator=g)).requires_grad_(True)
     beta = (0.1 * torch.randn(param_shape, generator=g)).requires_grad_(True)
     leaves = [x] if op == "dropout" else [x, gamma, beta]
@@ -125,11 +125,14 @@ def make_row(op, shape, seed=0):
     row = {name: _forward_backward(fwd, leaves, dy) for name, fwd in forwards.items()}
 
     rng = np.random.default_rng(seed)
-    numpy_forward, numpy_backward = {                      # forward(x) -> (y, cache); backward(dy, cache)
-        "batch_norm": (lambda a: ref.batch_norm_forward(a, gamma_np, beta_np, training=True), ref.batch_norm_backward),
+    numpy_forward, numpy_backward = {  # forward(x) -> (y, cache); backward(dy, cache)
+        "batch_norm": (
+            lambda a: ref.batch_norm_forward(a, weight=gamma_np, bias=beta_np, training=True),
+            ref.batch_norm_backward,
+        ),
         "layer_norm": (lambda a: ref.layer_norm_forward(a, param_shape, gamma_np, beta_np), ref.layer_norm_backward),
         "group_norm": (lambda a: ref.group_norm_forward(a, GROUPS, gamma_np, beta_np), ref.group_norm_backward),
-        "dropout": (lambda a: ref.dropout_forward(a, P, seed=rng), ref.dropout_backward),
+        "dropout": (lambda a: ref.dropout_forward(a, P, generator=rng), ref.dropout_backward),
     }[op]
     row["numpy"] = lambda: numpy_backward(dy_np, numpy_forward(x_np)[1])
     return row
@@ -178,7 +181,7 @@ def markdown(results, meta):
     lines = [
         "# Benchmarks: normalization and dropout, forward + backward",
         "",
-        "Generated by `make bench` (`python -m trainlab.bench`); do not edit by hand.",
+        "Generated by `make bench` (`python -m tools.bench`); do not edit by hand.",
         "",
         f"- date: {meta['date']}",
         f"- CPU: {meta['cpu']} ({os.cpu_count()} logical cores); torch threads: **{meta['threads']}** "
@@ -186,11 +189,14 @@ def markdown(results, meta):
         f"- torch {torch.__version__}, NumPy {np.__version__}, Python {platform.python_version()}",
         f"- float32; median of {meta['rounds']} rounds after {meta['warmup']} warm-up calls; "
         f"load average before/after: {meta['load_before']} / {meta['load_after']}",
-        "- compiled path: " + ("torch.compile (Inductor)" if compiled.is_available()
-                               else "torch.compile UNAVAILABLE here: the column is trainlab.functional"),
+        "- compiled path: "
+        + (
+            "torch.compile (Inductor)"
+            if compiled.is_available()
+            else "torch.compile UNAVAILABLE here: the column is trainlab.functional"
+        ),
         "",
-        "Time of one forward and one backward pass, and in brackets the ratio to native "
-        "(lower is better).",
+        "Time of one forward and one backward pass, and in brackets the ratio to native (lower is better).",
         "",
         "| op | shape | native | trainlab (hand-written backward) | autograd of textbook forward "
         "| compiled | NumPy reference |",
@@ -207,25 +213,35 @@ def markdown(results, meta):
 
 def verdicts(results):
     """One line per target of the issue, met or not, with the numbers that decide it."""
+
     def listing(rows):
         return ", ".join(f"{op} {shape} {value:.2f}×" for (op, shape), value in rows.items())
 
     vs_autograd = {k: t["trainlab"] / t["autograd"] for k, t in results.items()}
     lost = {k: v for k, v in vs_autograd.items() if v >= 1}
-    lines = [("met" if not lost else "NOT met") + ": trainlab (hand-written backward) faster than autograd of the "
-             "textbook forward on every row" + (f"; slower on: {listing(lost)} of autograd's time" if lost else "")]
+    lines = [
+        ("met" if not lost else "NOT met") + ": trainlab (hand-written backward) faster than autograd of the "
+        "textbook forward on every row" + (f"; slower on: {listing(lost)} of autograd's time" if lost else "")
+    ]
     trainlab = {k: t["trainlab"] / t["native"] for k, t in results.items()}
     worst = max(trainlab, key=trainlab.get)
-    lines.append(("met" if trainlab[worst] <= TARGETS["trainlab"] else "NOT met")
-                 + f": trainlab within {TARGETS['trainlab']:g}× of native on every row "
-                 f"(worst: {worst[0]} {worst[1]}, {trainlab[worst]:.2f}×)")
-    bn_ln = {k: t["compiled"] / t["native"] for k, t in results.items()
-             if k[0] in ("batch_norm", "layer_norm") and t.get("compiled") is not None}
+    lines.append(
+        ("met" if trainlab[worst] <= TARGETS["trainlab"] else "NOT met")
+        + f": trainlab within {TARGETS['trainlab']:g}× of native on every row "
+        f"(worst: {worst[0]} {worst[1]}, {trainlab[worst]:.2f}×)"
+    )
+    bn_ln = {
+        k: t["compiled"] / t["native"]
+        for k, t in results.items()
+        if k[0] in ("batch_norm", "layer_norm") and t.get("compiled") is not None
+    }
     if bn_ln:
         over = {k: v for k, v in bn_ln.items() if v > TARGETS["compiled"]}
-        lines.append(("met" if not over else "NOT met" if len(over) == len(bn_ln) else "partly met")
-                     + f": compiled within {TARGETS['compiled']:g}× of native for batch norm and layer norm "
-                     f"({listing(bn_ln)})")
+        lines.append(
+            ("met" if not over else "NOT met" if len(over) == len(bn_ln) else "partly met")
+            + f": compiled within {TARGETS['compiled']:g}× of native for batch norm and layer norm "
+            f"({listing(bn_ln)})"
+        )
     return lines
 
 
@@ -236,7 +252,7 @@ NOTES = """
   elementwise `weight` and `bias` of that shape. group norm: 8 groups, `(256, 1024)` read as
   (N, C) with C = 1024. dropout: p = 0.5, training. *autograd* is the textbook forward of
   `trainlab/bench.py` (mean, variance, normalize, scale and shift; `x * (rand >= p) / (1 - p)`);
-  *compiled* is `trainlab.compiled`, `torch.compile` over the same textbook forward; there
+  *compiled* is `tools.compiled`, `torch.compile` over the same textbook forward; there
   is no compiled dropout (it would draw its mask from Inductor's random stream, not torch's).
 - **What bounds trainlab.** Forward and backward are whole-tensor torch ops: for batch
   norm, mean, centring, variance and one scale-and-shift pass; then two reductions and
@@ -281,14 +297,21 @@ def run(quick=False, threads=None, out=None, stream=sys.stdout, progress_stream=
         "warmup": warmup,
         "load_before": _load(),
     }
-    print(f"trainlab.bench: torch {torch.__version__}, {torch.get_num_threads()} threads, {meta['cpu']}, "
-          f"{meta['date']}", file=stream)
+    print(
+        f"tools.bench: torch {torch.__version__}, {torch.get_num_threads()} threads, {meta['cpu']}, {meta['date']}",
+        file=stream,
+    )
     started = time.perf_counter()
     results = {}
     for i, (op, shape) in enumerate(cases, 1):
+
         def progress(what, i=i, op=op, shape=shape):
-            print(f"[{i}/{len(cases)}] {op} {shape}: {what} ({time.perf_counter() - started:.0f} s)",
-                  file=progress_stream, flush=True)
+            print(
+                f"[{i}/{len(cases)}] {op} {shape}: {what} ({time.perf_counter() - started:.0f} s)",
+                file=progress_stream,
+                flush=True,
+            )
+
         progress("timing")
         row = make_row(op, shape)
         results[(op, shape)] = time_row(row, rounds, warmup, progress)
@@ -299,7 +322,7 @@ def run(quick=False, threads=None, out=None, stream=sys.stdout, progress_stream=
         os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
         with open(out, "w", encoding="utf-8") as f:
             f.write(text)
-        print(f"trainlab.bench: wrote {out} ({time.perf_counter() - started:.0f} s)", file=progress_stream)
+        print(f"tools.bench: wrote {out} ({time.perf_counter() - started:.0f} s)", file=progress_stream)
     return results
 
 
@@ -311,7 +334,7 @@ def _load():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m trainlab.bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds (5 instead of 60): a smoke test")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     parser.add_argument("--out", default=None, help="also write the markdown report to this file")

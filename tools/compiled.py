@@ -26,10 +26,10 @@ for inputs whose shape changes at every call.
 
 Example:
     >>> import torch
-    >>> from trainlab import compiled
+    >>> from tools import compiled
     >>> x = torch.randn(64, 16, requires_grad=True)
-    >>> y = compiled.layer_norm(x, (16,))      # doctest: +SKIP
-    >>> y.sum().backward()                     # doctest: +SKIP
+    >>> y = compiled.layer_norm(x, (16,))  # doctest: +SKIP
+    >>> y.sum().backward()  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ import warnings
 
 import torch
 
-from .functional import normalization as _functional
-from .functional.normalization import (
+from trainlab.functional import normalization as _functional
+from trainlab.functional.normalization import (
     _check_batch_norm_args,
     _check_group_norm_args,
     _check_layer_norm_args,
@@ -58,10 +58,10 @@ def _scale_shift(x_hat, weight, bias, shape):
 
 def _batch_norm_train(x, weight, bias, eps):
     """Batch norm with batch statistics; returns ``(y, mu, var)`` (mean and biased variance per channel)."""
-    dims = [0] + list(range(2, x.dim()))                      # every axis but the channel axis 1
-    shape = [1, -1] + [1] * (x.dim() - 2)                     # (C,) -> broadcastable
-    mu = x.mean(dim=dims, keepdim=True)                       # mu = 1/m sum x
-    var = ((x - mu) ** 2).mean(dim=dims, keepdim=True)        # sigma^2 = 1/m sum (x - mu)^2   (biased)
+    dims = [0] + list(range(2, x.dim()))  # every axis but the channel axis 1
+    shape = [1, -1] + [1] * (x.dim() - 2)  # (C,) -> broadcastable
+    mu = x.mean(dim=dims, keepdim=True)  # mu = 1/m sum x
+    var = ((x - mu) ** 2).mean(dim=dims, keepdim=True)  # sigma^2 = 1/m sum (x - mu)^2   (biased)
     x_hat = (x - mu) / torch.sqrt(var + eps)
     return _scale_shift(x_hat, weight, bias, shape), mu, var
 
@@ -77,16 +77,16 @@ def _layer_norm(x, k, weight, bias, eps):
     """Layer norm over the last ``k`` axes (``weight``/``bias`` elementwise over them)."""
     dims = list(range(x.dim() - k, x.dim()))
     mu = x.mean(dim=dims, keepdim=True)
-    var = ((x - mu) ** 2).mean(dim=dims, keepdim=True)        # biased
+    var = ((x - mu) ** 2).mean(dim=dims, keepdim=True)  # biased
     x_hat = (x - mu) / torch.sqrt(var + eps)
-    return _scale_shift(x_hat, weight, bias, x.shape[x.dim() - k:])
+    return _scale_shift(x_hat, weight, bias, x.shape[x.dim() - k :])
 
 
 def _group_norm(x, num_groups, weight, bias, eps):
     """Group norm: statistics per (example, group of ``C // num_groups`` consecutive channels)."""
-    grouped = x.reshape(x.shape[0], num_groups, -1)           # (N, G, C/G * spatial)
+    grouped = x.reshape(x.shape[0], num_groups, -1)  # (N, G, C/G * spatial)
     mu = grouped.mean(dim=2, keepdim=True)
-    var = ((grouped - mu) ** 2).mean(dim=2, keepdim=True)     # biased
+    var = ((grouped - mu) ** 2).mean(dim=2, keepdim=True)  # biased
     x_hat = ((grouped - mu) / torch.sqrt(var + eps)).view(x.shape)
     return _scale_shift(x_hat, weight, bias, [1, -1] + [1] * (x.dim() - 2))
 
@@ -98,10 +98,10 @@ _FORWARDS = {
     "layer_norm": _layer_norm,
     "group_norm": _group_norm,
 }
-_compiled = {}              # name -> the torch.compile'd forward
-_failure = None             # why compiling failed (str), once it has; then every call falls back
-_too_many_shapes = set()    # names of the forwards that hit torch's recompile limit (warned once each)
-_UNAVAILABLE = object()      # what _run returns when it cannot compile
+_compiled = {}  # name -> the torch.compile'd forward
+_failure = None  # why compiling failed (str), once it has; then every call falls back
+_too_many_shapes = set()  # names of the forwards that hit torch's recompile limit (warned once each)
+_UNAVAILABLE = object()  # what _run returns when it cannot compile
 
 
 def _give_up(err):
@@ -111,7 +111,7 @@ def _give_up(err):
         first_line = (str(err).strip().splitlines() or [""])[0]
         _failure = f"{type(err).__name__}: {first_line}"
         warnings.warn(
-            f"trainlab.compiled: torch.compile is not usable here ({_failure}); "
+            f"tools.compiled: torch.compile is not usable here ({_failure}); "
             "falling back to trainlab.functional (same results, not compiled)",
             RuntimeWarning,
             stacklevel=4,
@@ -127,20 +127,23 @@ def _run(name, *args):
     if fn is None:
         try:
             fn = _compiled[name] = torch.compile(_FORWARDS[name], fullgraph=True, dynamic=False)
-        except Exception as err:                            # no torch.compile for this Python or platform
+        except Exception as err:  # no torch.compile for this Python or platform
             _give_up(err)
             return _UNAVAILABLE
     too_many_shapes, compile_failed = _dynamo_errors()
     try:
-        return fn(*args)                                    # the first call per shape compiles
-    except too_many_shapes:                                 # this shape only: the others stay compiled
+        return fn(*args)  # the first call per shape compiles
+    except too_many_shapes:  # this shape only: the others stay compiled
         if name not in _too_many_shapes:
             _too_many_shapes.add(name)
-            warnings.warn(f"trainlab.compiled: {name} has been compiled for as many input shapes as "
-                          "torch._dynamo.config.recompile_limit allows; new shapes run trainlab.functional",
-                          RuntimeWarning, stacklevel=3)
+            warnings.warn(
+                f"tools.compiled: {name} has been compiled for as many input shapes as "
+                "torch._dynamo.config.recompile_limit allows; new shapes run trainlab.functional",
+                RuntimeWarning,
+                stacklevel=3,
+            )
         return _UNAVAILABLE
-    except compile_failed as err:                           # the arguments are checked: the compiler failed
+    except compile_failed as err:  # the arguments are checked: the compiler failed
         _give_up(err)
         return _UNAVAILABLE
 
@@ -149,7 +152,7 @@ def _dynamo_errors():
     """``(recompile limit hit, compiling failed)``: the exceptions by which torch.compile says so."""
     try:
         from torch._dynamo.exc import FailOnRecompileLimitHit, TorchDynamoException
-    except ImportError:                                     # another torch: no such distinction to make
+    except ImportError:  # another torch: no such distinction to make
         return (), ()
     return (FailOnRecompileLimitHit,), (TorchDynamoException,)
 
@@ -177,6 +180,8 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     batch whose statistics are not finite.
     """
     _check_batch_norm_args(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    if input.numel() == 0:  # an empty batch: nothing to compile
+        return _functional.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
     if training:
         out = _run("batch_norm_train", input, weight, bias, eps)
     else:
@@ -188,8 +193,14 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     y, mu, var = out
     if running_mean is not None:
         m = input.numel() // input.shape[1]
-        _update_running(running_mean, running_var, mu.detach().view(-1), var.detach().view(-1) * (m / (m - 1)),
-                        momentum, "batch_norm")             # Bessel's correction: 1/(m-1)
+        _update_running(
+            running_mean,
+            running_var,
+            mu.detach().view(-1),
+            var.detach().view(-1) * (m / (m - 1)),
+            momentum,
+            "batch_norm",
+        )  # Bessel's correction: 1/(m-1)
     return y
 
 
@@ -197,6 +208,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """Layer normalization, compiled; as :func:`trainlab.functional.layer_norm` and
     ``torch.nn.functional.layer_norm``."""
     shape = _check_layer_norm_args(input, normalized_shape, weight, bias, eps)
+    if input.numel() == 0:
+        return _functional.layer_norm(input, shape, weight, bias, eps)
     y = _run("layer_norm", input, len(shape), weight, bias, eps)
     return _functional.layer_norm(input, shape, weight, bias, eps) if y is _UNAVAILABLE else y
 
@@ -205,5 +218,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     """Group normalization, compiled; as :func:`trainlab.functional.group_norm` and
     ``torch.nn.functional.group_norm``."""
     _check_group_norm_args(input, num_groups, weight, bias, eps)
+    if input.numel() == 0:
+        return _functional.group_norm(input, num_groups, weight, bias, eps)
     y = _run("group_norm", input, num_groups, weight, bias, eps)
     return _functional.group_norm(input, num_groups, weight, bias, eps) if y is _UNAVAILABLE else y

@@ -1,51 +1,91 @@
-"""Figures of the lessons.  Every title, axis label and legend goes through
-:func:`trainlab.i18n._`, so it reads in the language the lesson set.
+"""Figure plumbing shared by every course part, and the figures two parts use.
 
-Each function returns its ``Figure`` already closed in pyplot: in a notebook, the figure
-shows exactly once, as the value of the cell (write the call last, without ``;``); in a
-script, call ``fig.savefig(...)``.
+Every title, axis label and legend goes through :func:`trainlab.i18n._`, so it reads in the
+language the lesson set, and every tick label writes numbers as that language does (decimal
+comma in Czech and Vietnamese: :func:`localize_axes`).  Each function returns its ``Figure`` already closed in pyplot: in a
+notebook, the figure shows exactly once, as the value of the cell (write the call last,
+without ``;``); in a script, call ``fig.savefig(...)``.
 """
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import ticker
 
-from .i18n import _
+from ._checks import check_number, check_type, got
+from .i18n import _, localize_number_text
 
 
-def _to_numpy(a) -> np.ndarray:
+def to_numpy(a) -> np.ndarray:
+    """A tensor (detached, on the CPU) or anything array-like, as a NumPy array."""
     return a.detach().cpu().numpy() if hasattr(a, "detach") else np.asarray(a)
 
 
-def plot_activations(before, after, units=(0, 1, 2), bins: int = 30):
-    """Histograms of a few units of a layer, before and after batch normalization.
+class LocalizedFormatter(ticker.Formatter):
+    """Wraps an axis' tick formatter and writes its numbers with the lesson language's decimal
+    mark (``0.5`` -> ``0,5`` in Czech and Vietnamese); the wrapped formatter picks the ticks."""
 
-    Args:
-        before: ``(N, C)`` activations entering the batch norm.
-        after: ``(N, C)`` activations leaving it.
-        units: which of the ``C`` units to draw. Default: ``(0, 1, 2)``.
-        bins: histogram bins. Default: ``30``.
+    def __init__(self, inner: ticker.Formatter):
+        self.inner = inner
 
-    Returns:
-        the matplotlib ``Figure`` (two panels sharing the y axis).
-    """
-    before, after = _to_numpy(before), _to_numpy(after)
-    if before.ndim != 2 or before.shape != after.shape:
-        raise ValueError(
-            f"plot_activations: expected before and after of the same (N, C) shape (got {before.shape} and {after.shape})"
-        )
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), sharey=True)
-    for ax, values, title in zip(axes, (before, after), (_("Before batch normalization"), _("After batch normalization"))):
-        for u in units:
-            ax.hist(values[:, u], bins=bins, alpha=0.55, label=f"{_('unit')} {u}")
-        ax.set_title(title)
-        ax.set_xlabel(_("activation value"))
-    axes[0].set_ylabel(_("count"))
-    axes[1].legend()
+    def set_axis(self, axis):
+        super().set_axis(axis)
+        self.inner.set_axis(axis)
+
+    def set_locs(self, locs):
+        self.inner.set_locs(locs)
+
+    def __call__(self, x, pos=None):
+        return localize_number_text(self.inner(x, pos))
+
+    def format_ticks(self, values):
+        return [localize_number_text(t) for t in self.inner.format_ticks(values)]
+
+    def get_offset(self):
+        return localize_number_text(self.inner.get_offset())
+
+
+def localize_axes(fig) -> None:
+    """Make every axis of ``fig`` write its tick numbers in the current language (idempotent)."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for get, put in (
+                (axis.get_major_formatter, axis.set_major_formatter),
+                (axis.get_minor_formatter, axis.set_minor_formatter),
+            ):
+                if not isinstance(get(), LocalizedFormatter):
+                    put(LocalizedFormatter(get()))
+
+
+def finish(fig):
+    """Write the numbers in the lesson's language, lay ``fig`` out and close it in pyplot, so a
+    notebook shows it once, as the cell's value."""
+    localize_axes(fig)
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def check_runs(runs, func: str, what: str, attributes=()) -> None:
+    """``runs`` must be a non-empty ``{label: run}`` dict, each run having ``attributes``;
+    ``what`` names the kind of run (``"History"``) for the message."""
+    if not isinstance(runs, dict):
+        if attributes and all(hasattr(runs, a) for a in attributes):  # one run, not a dict of runs
+            raise TypeError(
+                f"{func}: expected a {{label: {what}}} dict (got {type(runs).__name__}); "
+                f"wrap a single run as {{'label': run}}"
+            )
+        raise TypeError(f"{func}: expected a {{label: {what}}} dict (got {got(runs)})")
+    if not runs:
+        raise ValueError(f"{func}: expected at least one {{label: {what}}} entry (got none)")
+    for label, run in runs.items():
+        missing = [a for a in attributes if not hasattr(run, a)]
+        if missing:
+            raise TypeError(
+                f"{func}: expected every value to be a {what} with {', '.join(attributes)} "
+                f"(got {type(run).__name__} for {label!r})"
+            )
 
 
 def plot_histories(histories: dict):
@@ -57,8 +97,7 @@ def plot_histories(histories: dict):
     Returns:
         the matplotlib ``Figure``.
     """
-    if not histories:
-        raise ValueError("plot_histories: expected at least one {label: History} entry (got none)")
+    check_runs(histories, "plot_histories", "History", ("train_loss", "test_acc"))
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.2))
     for label, h in histories.items():
         epochs = np.arange(1, len(h.train_loss) + 1)
@@ -67,105 +106,32 @@ def plot_histories(histories: dict):
     ax_loss.set(title=_("Training loss"), xlabel=_("epoch"), ylabel=_("cross-entropy"))
     ax_acc.set(title=_("Test accuracy"), xlabel=_("epoch"), ylabel=_("accuracy"))
     ax_loss.legend()
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
-
-
-def plot_figure1(histories: dict, q=(15, 50, 85)):
-    """Ioffe & Szegedy (2015), Figure 1: (a) test accuracy against training steps for each run;
-    then, per run, the percentiles ``q`` of one sigmoid's input over training (its ``probes``).
-
-    Args:
-        histories: ``{label: StepHistory}`` whose ``probes`` are percentile triples.
-
-    Returns:
-        the matplotlib ``Figure`` (1 + number of runs panels).
-    """
-    if not histories:
-        raise ValueError("plot_figure1: expected at least one {label: StepHistory} entry (got none)")
-    fig, axes = plt.subplots(1, 1 + len(histories), figsize=(4 * (1 + len(histories)), 3.2))
-    ax = axes[0]
-    for label, h in histories.items():
-        ax.plot(h.steps, h.test_acc, label=_(label))
-    ax.set(title="(a) " + _("Test accuracy"), xlabel=_("training steps"), ylabel=_("accuracy"))
-    ax.legend()
-    lows, highs = [], []
-    for ax, (label, h) in zip(axes[1:], histories.items()):
-        p = np.asarray(h.probes)
-        for i, pct in enumerate(q):
-            ax.plot(h.steps, p[:, i], color="C0", lw=1.5 if pct == 50 else 0.9,
-                    ls="-" if pct == 50 else "--", label=f"{pct}%")
-        lows.append(p.min())
-        highs.append(p.max())
-        ax.set(title=_("Sigmoid input, {label}").format(label=_(label)), xlabel=_("training steps"))
-        ax.legend(title=_("percentile"), fontsize=8)
-    for ax in axes[1:]:
-        ax.set_ylim(min(lows) - 0.2, max(highs) + 0.2)
-    axes[1].set_ylabel(_("input to the sigmoid"))
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
-
-
-def plot_batch_size_sweep(results: dict):
-    """Test accuracy against batch size (log scale), one line per normalization.
-
-    Args:
-        results: ``{label: {batch_size: accuracy}}``.
-    """
-    if not results:
-        raise ValueError("plot_batch_size_sweep: expected at least one {label: {batch_size: accuracy}} entry (got none)")
-    fig, ax = plt.subplots(figsize=(5, 3.2))
-    for label, by_size in results.items():
-        sizes = sorted(by_size)
-        ax.plot(sizes, [by_size[s] for s in sizes], marker="o", label=_(label))
-    ax.set_xscale("log", base=2)
-    ax.set(title=_("Normalization and batch size"), xlabel=_("batch size"), ylabel=_("test accuracy"))
-    ax.legend()
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return finish(fig)
 
 
 def plot_sweep(values, results: dict, xlabel: str, title: str, ylabel: str = "test accuracy"):
     """One line per run label of a metric against a hyperparameter swept on a log scale.
 
     Args:
-        values: the hyperparameter values (x axis).
+        values: the hyperparameter values (x axis, logarithmic), each > 0.
         results: ``{label: [metric per value]}``; labels, ``xlabel``, ``title`` and ``ylabel``
             are translated if the catalog knows them.
     """
-    if not results or any(len(v) != len(values) for v in results.values()):
-        raise ValueError(f"plot_sweep: expected one metric per value of {list(values)} for every label (got {results!r})")
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise TypeError(f"plot_sweep: expected values to be a list of numbers (got {got(values)})")
+    for i, v in enumerate(values):
+        check_number(v, "plot_sweep", f"values[{i}]", low=0.0, low_open=True, hint=" (the x axis is logarithmic)")
+    check_type(results, "plot_sweep", "results", dict, "a {label: [metric per value]} dict")
+    for arg, text in (("xlabel", xlabel), ("title", title), ("ylabel", ylabel)):
+        check_type(text, "plot_sweep", arg, str, "a str")
+    if not results or any(not hasattr(v, "__len__") or len(v) != len(values) for v in results.values()):
+        raise ValueError(
+            f"plot_sweep: expected one metric per value of {list(values)} for every label (got {results!r})"
+        )
     fig, ax = plt.subplots(figsize=(5, 3.2))
     for label, metric in results.items():
         ax.plot(values, metric, marker="o", label=_(label))
     ax.set_xscale("log")
     ax.set(title=_(title), xlabel=_(xlabel), ylabel=_(ylabel))
     ax.legend()
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
-
-
-def plot_landscape(histories: dict, smooth_labels=("without BN", "with BN")):
-    """Santurkar et al. (2018, Fig. 4) style: (a) test accuracy of every run against steps; for
-    the runs named in ``smooth_labels`` (their ``probes`` are
-    :func:`trainlab.landscape.probe_along_gradient` dicts), (b) the loss's variation along the
-    gradient, (c) the gradient's change along it and (d) the effective beta-smoothness."""
-    fig, (ax_acc, ax_loss, ax_grad, ax_beta) = plt.subplots(1, 4, figsize=(14, 3.2))
-    for label, h in histories.items():
-        ax_acc.plot(h.steps, h.test_acc, label=_(label))
-        if label in smooth_labels:
-            for ax, key in ((ax_loss, "loss_range"), (ax_grad, "grad_change"), (ax_beta, "beta_smoothness")):
-                ax.plot(h.steps, [p[key] for p in h.probes], label=_(label))
-    ax_acc.set(title="(a) " + _("Test accuracy"), xlabel=_("training steps"), ylabel=_("accuracy"))
-    ax_loss.set(title="(b) " + _("Loss variation along the gradient"), xlabel=_("training steps"), yscale="log")
-    ax_grad.set(title="(c) " + _("Gradient change along the gradient"), xlabel=_("training steps"), yscale="log")
-    ax_beta.set(title="(d) " + _("Effective β-smoothness"), xlabel=_("training steps"), yscale="log")
-    for ax in (ax_acc, ax_loss, ax_grad, ax_beta):
-        ax.legend(fontsize=8)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return finish(fig)

@@ -1,5 +1,5 @@
 """Per-layer statistics of activations and gradients, recorded with forward and backward hooks
-(for the initialization and vanishing/exploding-gradient lessons).
+(shared: the BN, initialization and vanishing/exploding-gradient lessons use them).
 
 Example:
     >>> import torch
@@ -16,13 +16,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-DEFAULT_KINDS = (nn.ReLU, nn.Sigmoid, nn.Tanh, nn.LeakyReLU, nn.ELU, nn.ReLU6, nn.SiLU, nn.Mish, nn.GELU, nn.Softplus)
-
-
-def _default_kinds():
-    from . import nn as tl_nn
-
-    return DEFAULT_KINDS + tuple(getattr(tl_nn, name) for name in tl_nn.__all__ if name not in ("Maxout",))
+from . import registry
+from ._checks import check_int, check_tensor, check_type
 
 
 class LayerStats:
@@ -34,13 +29,15 @@ class LayerStats:
 
     Args:
         model: the network.
-        kinds: tuple of module types to watch. Default: activation layers of torch.nn and trainlab.nn.
+        kinds: tuple of module types to watch. Default: the activation layers of
+            :data:`trainlab.registry.ACTIVATIONS`, from torch.nn and trainlab.nn.
     """
 
     def __init__(self, model: nn.Module, kinds=None):
-        if not isinstance(model, nn.Module):
-            raise TypeError(f"LayerStats: expected model to be a torch.nn.Module (got {type(model).__name__})")
-        kinds = tuple(kinds) if kinds is not None else _default_kinds()
+        check_type(model, "LayerStats", "model", nn.Module, "a torch.nn.Module")
+        kinds = tuple(kinds) if kinds is not None else registry.module_types()
+        if not kinds or not all(isinstance(k, type) and issubclass(k, nn.Module) for k in kinds):
+            raise TypeError(f"LayerStats: expected kinds to be a tuple of torch.nn.Module classes (got {kinds!r})")
         self.activations: dict[str, torch.Tensor] = {}
         self.gradients: dict[str, torch.Tensor] = {}
         self._handles = []
@@ -49,16 +46,20 @@ class LayerStats:
                 self._handles.append(module.register_forward_hook(self._save_output(name)))
                 self._handles.append(module.register_full_backward_hook(self._save_grad(name)))
         if not self._handles:
-            raise ValueError(f"LayerStats: expected model to contain a layer of type {', '.join(k.__name__ for k in kinds)} (got none)")
+            raise ValueError(
+                f"LayerStats: expected model to contain a layer of type {', '.join(k.__name__ for k in kinds)} (got none)"
+            )
 
     def _save_output(self, name):
         def hook(module, inputs, output):
             self.activations[name] = output.detach()
+
         return hook
 
     def _save_grad(self, name):
         def hook(module, grad_input, grad_output):
             self.gradients[name] = grad_output[0].detach()
+
         return hook
 
     def table(self) -> list[dict]:
@@ -67,12 +68,14 @@ class LayerStats:
         rows = []
         for name, a in self.activations.items():
             g = self.gradients.get(name)
-            rows.append({
-                "layer": name,
-                "mean": float(a.mean()),
-                "std": float(a.std()),
-                "grad_std": None if g is None else float(g.std()),
-            })
+            rows.append(
+                {
+                    "layer": name,
+                    "mean": float(a.mean()),
+                    "std": float(a.std()),
+                    "grad_std": None if g is None else float(g.std()),
+                }
+            )
         return rows
 
     def remove(self) -> None:
@@ -98,6 +101,12 @@ def input_percentiles(model: nn.Module, x: torch.Tensor, layer: nn.Module, unit:
         >>> len(input_percentiles(net, torch.randn(50, 4), net[1]))
         3
     """
+    check_type(model, "input_percentiles", "model", nn.Module, "a torch.nn.Module")
+    check_type(layer, "input_percentiles", "layer", nn.Module, "a torch.nn.Module inside model")
+    check_tensor(x, "input_percentiles", "x", ndims=(2,))
+    check_int(unit, "input_percentiles", "unit", minimum=0)
+    if not q or not all(0 <= p <= 100 for p in q):
+        raise ValueError(f"input_percentiles: expected q to be percentiles in [0, 100] (got {q!r})")
     seen = {}
     handle = layer.register_forward_hook(lambda module, inputs, output: seen.setdefault("x", inputs[0].detach()))
     try:
@@ -107,5 +116,9 @@ def input_percentiles(model: nn.Module, x: torch.Tensor, layer: nn.Module, unit:
         handle.remove()
     if "x" not in seen:
         raise ValueError("input_percentiles: expected layer to be part of model's forward pass (it was not called)")
+    if unit >= seen["x"].shape[1]:
+        raise ValueError(
+            f"input_percentiles: expected unit < {seen['x'].shape[1]}, the layer's input width (got {unit})"
+        )
     values = seen["x"][:, unit]
     return torch.quantile(values, torch.tensor([p / 100 for p in q], dtype=values.dtype)).tolist()

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from .data import Split
+from ._checks import check_int, check_number, check_tensor, check_type, got
+from .data import Split, check_labels
 
 
 def progress_enabled() -> bool:
@@ -26,15 +27,42 @@ class History:
     test_acc: list = field(default_factory=list)
 
 
-def _check_loop_args(func, lr, batch_size, **counts):
+def _check_loop_args(func, lr, batch_size, seed, **counts):
     """The checks :func:`train` and :func:`train_steps` share; ``counts`` must be integers >= 1."""
     for arg, value in counts.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{func}: expected {arg} to be an integer >= 1 (got {value!r})")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 2:
-        raise ValueError(f"{func}: expected batch_size to be an integer >= 2 (got {batch_size!r})")
-    if not lr > 0:
-        raise ValueError(f"{func}: expected lr > 0 (got {lr!r})")
+        check_int(value, func, arg, minimum=1)
+    check_int(batch_size, func, "batch_size", minimum=2)
+    check_number(lr, func, "lr", low=0.0, low_open=True)
+    check_int(seed, func, "seed")
+
+
+def _first_linear(model: nn.Module):
+    """The model's first layer with parameters, if it is an ``nn.Linear`` (else ``None``)."""
+    for module in model.modules():
+        if next(module.parameters(recurse=False), None) is not None:
+            return module if isinstance(module, nn.Linear) else None
+    return None
+
+
+def _check_features(model, features: int, func: str, what: str) -> None:
+    """The model's first ``nn.Linear`` must take ``features`` inputs."""
+    first = _first_linear(model)
+    if first is not None and first.in_features != features:
+        raise ValueError(
+            f"{func}: expected {what} with {first.in_features} features per example, as the model's "
+            f"first layer {first} expects (got {features} features)"
+        )
+
+
+def _check_model_and_data(func, model, data) -> None:
+    check_type(model, func, "model", nn.Module, "a torch.nn.Module")
+    if not isinstance(data, Split):
+        raise TypeError(
+            f"{func}: expected data to be a trainlab.data.Split (got {got(data)}); load one with "
+            f"load_digits() or load_mnist(), or make one from tensors with "
+            f"trainlab.data.Split(x_train, y_train, x_test, y_test)"
+        )
+    _check_features(model, data.num_features, func, "data")
 
 
 @torch.no_grad()
@@ -42,7 +70,21 @@ def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[float,
     """Mean cross-entropy and accuracy of ``model`` on ``(x, y)``, in evaluation mode.
 
     The model's train/eval mode is restored afterwards.
+
+    Args:
+        model: network mapping ``(N, D)`` inputs to ``(N, classes)`` logits.
+        x: floating ``torch.Tensor`` of inputs, one row per example.
+        y: ``torch.Tensor`` of int64 class labels, one per example (``y.long()`` converts).
     """
+    check_type(model, "evaluate", "model", nn.Module, "a torch.nn.Module")
+    check_tensor(x, "evaluate", "x")
+    check_labels(y, "evaluate", "y")
+    if x.dim() == 0 or len(x) != len(y):
+        raise ValueError(
+            f"evaluate: expected one label in y per example of x, {len(x) if x.dim() else 0} (got {len(y)})"
+        )
+    if x.dim() == 2:
+        _check_features(model, x.shape[1], "evaluate", "x")
     was_training = model.training
     model.eval()
     logits = model(x)
@@ -76,7 +118,8 @@ def train(
         batch_size: examples per step, >= 2 (batch norm needs two). Default: ``64``.
         seed: seed of the shuffling. Default: ``0``.
     """
-    _check_loop_args("train", lr, batch_size, epochs=epochs)
+    _check_model_and_data("train", model, data)
+    _check_loop_args("train", lr, batch_size, seed, epochs=epochs)
     from tqdm.auto import tqdm
 
     gen = torch.Generator().manual_seed(seed)
@@ -88,7 +131,7 @@ def train(
         order = torch.randperm(n, generator=gen)
         total, seen = 0.0, 0
         for start in range(0, n, batch_size):
-            idx = order[start:start + batch_size]
+            idx = order[start : start + batch_size]
             if len(idx) < 2:  # a batch of one has no batch variance
                 continue
             loss = nn.functional.cross_entropy(model(data.x_train[idx]), data.y_train[idx])
@@ -134,12 +177,20 @@ def train_steps(
         steps: number of SGD steps, >= 1.
         lr: learning rate, > 0. Default: ``0.1``.
         batch_size: examples per step, >= 2. Default: ``60`` (Ioffe & Szegedy, 2015, Sec. 4.1).
-        eval_every: steps between measurements, >= 1. Default: ``100``.
+        eval_every: steps between measurements, in [1, steps]. Default: ``100``.
         seed: seed of the batch sampling. Default: ``0``.
         probe: ``None`` or a function of the model, called (in evaluation mode, without
             gradients) at every measurement; its results go to ``probes``. Default: ``None``.
     """
-    _check_loop_args("train_steps", lr, batch_size, steps=steps, eval_every=eval_every)
+    _check_model_and_data("train_steps", model, data)
+    _check_loop_args("train_steps", lr, batch_size, seed, steps=steps, eval_every=eval_every)
+    if eval_every > steps:
+        raise ValueError(
+            f"train_steps: expected eval_every <= steps, {steps}, so that at least one measurement "
+            f"is taken (got {eval_every})"
+        )
+    if probe is not None and not callable(probe):
+        raise TypeError(f"train_steps: expected probe to be None or a function of the model (got {got(probe)})")
     from tqdm.auto import tqdm
 
     gen = torch.Generator().manual_seed(seed)
@@ -172,16 +223,23 @@ def settings_that_train(values, accuracies, threshold: float = 0.9) -> list:
 
     Args:
         values: the hyperparameter values of the sweep.
-        accuracies: one test accuracy per value, in [0, 1].
-        threshold: the accuracy that counts as "trains". Default: ``0.9``.
+        accuracies: one test accuracy per value, a fraction in [0, 1] (not a percentage).
+        threshold: the accuracy that counts as "trains", in [0, 1]. Default: ``0.9``.
 
     Example:
         >>> settings_that_train([0.1, 1.0, 10.0], [0.95, 0.93, 0.10])
         [0.1, 1.0]
     """
+    for arg, seq in (("values", values), ("accuracies", accuracies)):
+        if isinstance(seq, (str, bytes)) or not hasattr(seq, "__iter__"):
+            raise TypeError(f"settings_that_train: expected {arg} to be a list of numbers (got {got(seq)})")
     values, accuracies = list(values), list(accuracies)
     if len(values) != len(accuracies):
-        raise ValueError(f"settings_that_train: expected one accuracy per value (got {len(accuracies)} accuracies for {len(values)} values)")
-    if not 0 <= threshold <= 1:
-        raise ValueError(f"settings_that_train: expected threshold in [0, 1] (got {threshold!r})")
+        raise ValueError(
+            f"settings_that_train: expected one accuracy per value (got {len(accuracies)} accuracies for {len(values)} values)"
+        )
+    percent = ", a fraction (for percentages, divide by 100)"
+    check_number(threshold, "settings_that_train", "threshold", 0.0, 1.0, hint=percent)
+    for i, a in enumerate(accuracies):
+        check_number(a, "settings_that_train", f"accuracies[{i}]", 0.0, 1.0, hint=percent)
     return [v for v, a in zip(values, accuracies) if a >= threshold]

@@ -6,6 +6,15 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from ..._checks import check_generator, check_number, check_tensor, check_type, got
+from ...data import check_labels
+
+
+def _check_spreads(func, scale_spread, shift_spread, generator):
+    check_number(scale_spread, func, "scale_spread", 0.0, 2.0, high_open=True)
+    check_number(shift_spread, func, "shift_spread", low=0.0)
+    check_generator(generator, func)
+
 
 class NoisyShift(nn.Module):
     r"""Santurkar et al.'s "noisy BN" (Sec. 2.1): after a BN layer, in training only, scale and
@@ -24,8 +33,7 @@ class NoisyShift(nn.Module):
 
     def __init__(self, scale_spread: float = 1.0, shift_spread: float = 1.0, *, generator=None):
         super().__init__()
-        if not 0 <= scale_spread < 2 or shift_spread < 0:
-            raise ValueError(f"NoisyShift: expected scale_spread in [0, 2) and shift_spread >= 0 (got {scale_spread!r}, {shift_spread!r})")
+        _check_spreads("NoisyShift", scale_spread, shift_spread, generator)
         self.scale_spread, self.shift_spread, self.generator = scale_spread, shift_spread, generator
 
     def forward(self, x):
@@ -40,9 +48,17 @@ class NoisyShift(nn.Module):
         return f"scale_spread={self.scale_spread}, shift_spread={self.shift_spread}"
 
 
-def add_noise_after_batch_norm(model: nn.Sequential, scale_spread: float = 1.0, shift_spread: float = 1.0,
-                               generator=None) -> nn.Sequential:
-    """A copy of ``model`` with a :class:`NoisyShift` after every ``BatchNorm1d``."""
+def add_noise_after_batch_norm(
+    model: nn.Sequential, scale_spread: float = 1.0, shift_spread: float = 1.0, generator=None
+) -> nn.Sequential:
+    """A copy of ``model`` with a :class:`NoisyShift` after every ``BatchNorm1d``.
+
+    Args:
+        model: an ``nn.Sequential`` (its top-level layers are scanned).
+        scale_spread, shift_spread, generator: as :class:`NoisyShift`.
+    """
+    check_type(model, "add_noise_after_batch_norm", "model", nn.Sequential, "a torch.nn.Sequential")
+    _check_spreads("add_noise_after_batch_norm", scale_spread, shift_spread, generator)
     layers = []
     for layer in model:
         layers.append(layer)
@@ -72,7 +88,28 @@ def probe_along_gradient(model: nn.Module, x: torch.Tensor, y: torch.Tensor, ste
       unit of distance moved, which does not shrink merely because the gradient is small.
 
     The parameters, buffers (running statistics) and training mode are restored afterwards.
+
+    Args:
+        model: a ``torch.nn.Module`` with parameters.
+        x: floating ``torch.Tensor`` batch of inputs.
+        y: ``torch.Tensor`` of int64 class labels, one per example of ``x``.
+        steps: the step sizes :math:`\eta`, at least one, each > 0. Default: ``(0.05, 0.1, 0.2, 0.4)``.
     """
+    func = "probe_along_gradient"
+    check_type(model, func, "model", nn.Module, "a torch.nn.Module")
+    check_tensor(x, func, "x")
+    check_labels(y, func, "y")
+    if x.dim() == 0 or len(x) != len(y):
+        raise ValueError(f"{func}: expected one label in y per example of x, {len(x) if x.dim() else 0} (got {len(y)})")
+    if isinstance(steps, (str, bytes)) or not hasattr(steps, "__iter__"):
+        raise TypeError(f"{func}: expected steps to be a tuple of step sizes (got {got(steps)})")
+    steps = tuple(steps)
+    if not steps:
+        raise ValueError(f"{func}: expected at least one step size in steps (got {steps!r})")
+    for i, eta in enumerate(steps):
+        check_number(eta, func, f"steps[{i}]", low=0.0, low_open=True)
+    if next(iter(model.parameters()), None) is None:
+        raise ValueError(f"{func}: expected model to have parameters (got {type(model).__name__} without any)")
     params = [p for p in model.parameters()]
     saved = [p.detach().clone() for p in params]
     buffers = {k: v.clone() for k, v in model.state_dict().items() if not any(v is p for p in params)}
@@ -87,7 +124,7 @@ def probe_along_gradient(model: nn.Module, x: torch.Tensor, y: torch.Tensor, ste
                 offset = 0
                 for p, p0 in zip(params, saved):
                     n = p.numel()
-                    p.copy_(p0 - eta * g[offset:offset + n].view_as(p))
+                    p.copy_(p0 - eta * g[offset : offset + n].view_as(p))
                     offset += n
             loss, g_eta = _loss_and_grad(model, x, y)
             losses.append(loss)

@@ -1,4 +1,4 @@
-"""Deliberately wrong implementations, kept here so lessons can show the bugs live.
+"""A deliberately wrong batch norm (mode picked from grad mode), kept so lessons can show the bug live.
 
 Nothing in this module is for use in a model: each class documents the mistake it makes.
 """
@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+
+from ..._checks import check_type
 
 
 class GradModeBatchNorm1d(nn.BatchNorm1d):
@@ -23,12 +25,18 @@ class GradModeBatchNorm1d(nn.BatchNorm1d):
     """
 
     def forward(self, input):
-        use_batch_stats = torch.is_grad_enabled()                 # the bug: should be self.training
+        use_batch_stats = torch.is_grad_enabled()  # the bug: should be self.training
         if use_batch_stats:
             self.num_batches_tracked.add_(1)
         return nn.functional.batch_norm(
-            input, self.running_mean, self.running_var, self.weight, self.bias,
-            use_batch_stats, self.momentum if use_batch_stats else 0.0, self.eps,
+            input,
+            self.running_mean,
+            self.running_var,
+            self.weight,
+            self.bias,
+            use_batch_stats,
+            self.momentum if use_batch_stats else 0.0,
+            self.eps,
         )
 
 
@@ -37,6 +45,7 @@ def with_grad_mode_batch_norm(model: nn.Module) -> nn.Module:
     :class:`GradModeBatchNorm1d` with the same parameters and running statistics."""
     import copy
 
+    check_type(model, "with_grad_mode_batch_norm", "model", nn.Module, "a torch.nn.Module")
     buggy = copy.deepcopy(model)
     for parent in buggy.modules():
         for name, child in list(parent.named_children()):

@@ -1,5 +1,5 @@
-"""Interactive explorers (ipywidgets) and the static figures that stand in for them on the
-web page, where no kernel runs.  Both call the same simulation, so the numbers agree."""
+"""BN's running statistics, simulated: the explorer (ipywidgets) and the static figure that
+stands in for it on the web page, where no kernel runs.  Both call the same simulation, so the numbers agree."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .i18n import _
+from ..._checks import check_int, check_number
+from ...figures import finish
+from ...i18n import _
 
 
 @dataclass
@@ -19,23 +21,46 @@ class RunningStats:
     running_var: np.ndarray
     true_mean: float
     true_var: float
-    eval_outputs: np.ndarray        # the test inputs normalized with the final running statistics
+    eval_outputs: np.ndarray  # the test inputs normalized with the final running statistics
 
 
-def simulate_running_stats(batch_size: int = 32, momentum: float = 0.1, shift: float = 0.0,
-                           steps: int = 200, mean: float = 2.0, std: float = 3.0, seed: int = 0) -> RunningStats:
+def _check_args(func, batch_size, momentum, shift, seed):
+    check_int(batch_size, func, "batch_size", minimum=2)
+    check_number(momentum, func, "momentum", 0.0, 1.0, low_open=True)
+    check_number(shift, func, "shift")
+    check_int(seed, func, "seed", minimum=0)
+
+
+def simulate_running_stats(
+    batch_size: int = 32,
+    momentum: float = 0.1,
+    shift: float = 0.0,
+    steps: int = 200,
+    mean: float = 2.0,
+    std: float = 3.0,
+    seed: int = 0,
+) -> RunningStats:
     """One feature seen by a ``BatchNorm`` layer: training batches of ``batch_size`` values from
     :math:`\\mathcal N(\\text{mean}, \\text{std}^2)` update the running statistics with PyTorch's rule
     (``momentum`` weights the new batch; unbiased batch variance); test values come from the same
     distribution moved by ``shift`` and are normalized with the final running statistics,
     as in ``model.eval()``.
+
+    Args:
+        batch_size: values per training batch, >= 2. Default: ``32``.
+        momentum: weight of the new batch in the update, in (0, 1]. Default: ``0.1``.
+        shift: how far the test distribution's mean moves, in feature units. Default: ``0.0``.
+        steps: training steps, >= 1. Default: ``200``.
+        mean: the training distribution's mean. Default: ``2.0``.
+        std: its standard deviation, >= 0. Default: ``3.0``.
+        seed: seed of the random numbers, >= 0. Default: ``0``.
     """
-    if not isinstance(batch_size, int) or batch_size < 2:
-        raise ValueError(f"simulate_running_stats: expected batch_size to be an integer >= 2 (got {batch_size!r})")
-    if not 0.0 < momentum <= 1.0:
-        raise ValueError(f"simulate_running_stats: expected momentum in (0, 1] (got {momentum!r})")
+    _check_args("simulate_running_stats", batch_size, momentum, shift, seed)
+    check_int(steps, "simulate_running_stats", "steps", minimum=1)
+    check_number(mean, "simulate_running_stats", "mean")
+    check_number(std, "simulate_running_stats", "std", low=0.0)
     rng = np.random.default_rng(seed)
-    r_mean, r_var = 0.0, 1.0                                  # PyTorch's initial running statistics
+    r_mean, r_var = 0.0, 1.0  # PyTorch's initial running statistics
     means, variances = [], []
     for _step in range(steps):
         batch = rng.normal(mean, std, size=batch_size)
@@ -50,7 +75,14 @@ def simulate_running_stats(batch_size: int = 32, momentum: float = 0.1, shift: f
 
 def plot_running_stats(batch_size: int = 32, momentum: float = 0.1, shift: float = 0.0, seed: int = 0):
     """Running mean and standard deviation over training against the true values, and the
-    evaluation-mode outputs on (possibly shifted) test data against :math:`\\mathcal N(0, 1)`."""
+    evaluation-mode outputs on (possibly shifted) test data against :math:`\\mathcal N(0, 1)`.
+
+    The histogram covers every output: its range is [-5, 5] widened to the outputs' smallest
+    and largest values, so a large ``shift`` moves the histogram instead of cutting it off.
+
+    Arguments as :func:`simulate_running_stats`.
+    """
+    _check_args("plot_running_stats", batch_size, momentum, shift, seed)
     sim = simulate_running_stats(batch_size, momentum, shift, seed=seed)
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.2))
     steps = np.arange(1, len(sim.running_mean) + 1)
@@ -60,14 +92,14 @@ def plot_running_stats(batch_size: int = 32, momentum: float = 0.1, shift: float
     ax1.axhline(np.sqrt(sim.true_var), color="C1", ls=":", lw=1)
     ax1.set(title=_("Running statistics (dotted: true values)"), xlabel=_("training steps"))
     ax1.legend()
-    grid = np.linspace(-5, 5, 200)
-    ax2.hist(sim.eval_outputs, bins=40, range=(-5, 5), density=True, alpha=0.6, label=_("evaluation-mode output"))
-    ax2.plot(grid, np.exp(-grid**2 / 2) / np.sqrt(2 * np.pi), color="k", lw=1, label="N(0, 1)")
+    low, high = min(-5.0, float(sim.eval_outputs.min())), max(5.0, float(sim.eval_outputs.max()))
+    bins = int(np.clip(np.ceil((high - low) / 0.25), 40, 200))  # bins 0.25 wide while that is reasonable
+    grid = np.linspace(low, high, 200)
+    ax2.hist(sim.eval_outputs, bins=bins, range=(low, high), density=True, alpha=0.6, label=_("evaluation-mode output"))
+    ax2.plot(grid, np.exp(-(grid**2) / 2) / np.sqrt(2 * np.pi), color="k", lw=1, label="N(0, 1)")
     ax2.set(title=_("Test data normalized with the running statistics"), xlabel=_("output value"))
     ax2.legend(fontsize=8)
-    fig.tight_layout()
-    plt.close(fig)
-    return fig
+    return finish(fig)
 
 
 def running_stats_explorer():
