@@ -11,6 +11,8 @@ What it adds to a stock Jupyter Book 1 build, for the language given with
   the book title and author are translated too, and the copyright year is computed;
 - **offline math**: MathJax 3 is copied from the pinned ``django-static-mathjax``
   wheel into ``_static/mathjax`` (``mathjax_path`` points there), so no page asks a CDN;
+- **exercises**: cells tagged ``exercise``/``solution`` become sphinx-exercise blocks,
+  numbered per lesson, each solution a collapsed dropdown (see "exercises" below);
 - **glossary**: the ``course-glossary`` directive renders ``book/terms.md`` (the
   en/vi/cs term list) for the page's language as a Sphinx glossary, so lessons link
   terms with ``{term}``.
@@ -19,18 +21,26 @@ What it adds to a stock Jupyter Book 1 build, for the language given with
 from __future__ import annotations
 
 import gettext
+import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
 
+from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx import locale
 from sphinx.application import Sphinx
 from sphinx.domains.std import Glossary
 from sphinx.errors import ExtensionError
+from sphinx.locale import get_translation
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.i18n import CatalogRepository
+
+logger = logging.getLogger(__name__)
 
 LANGUAGES = {"vi": "Tiếng Việt", "cs": "Čeština"}
 TERMS_FILE = "book/terms.md"
@@ -74,30 +84,38 @@ def drop_thebe(app: Sphinx) -> None:
     its (local) static folder stays, since its stylesheet is still linked."""
     for event, listeners in app.events.listeners.items():
         app.events.listeners[event] = [
-            listener for listener in listeners
+            listener
+            for listener in listeners
             if getattr(listener.handler, "__module__", "") != "sphinx_thebe"
             or listener.handler.__name__ == "st_static_path"
         ]
 
 
+#: Catalogs of extensions where ours go in front of the extension's own: the theme's
+#: ``booktheme``, and sphinx-exercise's ``exercise`` (its solution titles).
+OVERRIDDEN_CATALOGS = ("booktheme", "exercise")
+
+
 def on_builder_inited(app: Sphinx) -> None:
-    """Compile our .po catalogs and put ours in front of the theme's ``booktheme`` one."""
+    """Compile our .po catalogs and put ours in front of the theme's ``booktheme`` one
+    (and of sphinx-exercise's ``exercise`` one)."""
     lang = app.config.language
     repo = CatalogRepository(app.srcdir, app.config.locale_dirs, lang, app.config.source_encoding)
     for catalog in repo.catalogs:
         if catalog.is_outdated():
             catalog.write_mo(lang)
-    for locale_dir in repo.locale_dirs:
-        try:
-            ours = gettext.translation("booktheme", localedir=locale_dir, languages=[lang])
-        except OSError:
-            continue
-        key = ("general", "booktheme")
-        theirs = locale.translators.get(key)
-        if theirs is not None and theirs is not ours:
-            ours.add_fallback(theirs)
-        locale.translators[key] = ours
-        break
+    for name in OVERRIDDEN_CATALOGS:
+        for locale_dir in repo.locale_dirs:
+            try:
+                ours = gettext.translation(name, localedir=locale_dir, languages=[lang])
+            except OSError:
+                continue
+            key = ("general", name)
+            theirs = locale.translators.get(key)
+            if theirs is not None and theirs is not ours:
+                ours.add_fallback(theirs)
+            locale.translators[key] = ours
+            break
 
 
 # ----------------------------------------------------------------- language switch
@@ -209,10 +227,202 @@ class CourseGlossary(SphinxDirective):
                 lines.append(f"   · **{label['never']}:** ~~{row[f'never ({lang})']}~~")
             lines.append("")
         directive = Glossary(
-            "glossary", [], {"sorted": True}, StringList(lines, source=str(path)),
-            self.lineno, self.content_offset, self.block_text, self.state, self.state_machine,
+            "glossary",
+            [],
+            {"sorted": True},
+            StringList(lines, source=str(path)),
+            self.lineno,
+            self.content_offset,
+            self.block_text,
+            self.state,
+            self.state_machine,
         )
         return directive.run()
+
+
+# ----------------------------------------------------------------------- exercises
+# A lesson marks its exercises and solutions with cell tags and plain Markdown, so that the
+# notebook reads cleanly in Jupyter and Colab (where a MyST directive would show as raw text):
+#
+#   markdown cell tagged ``exercise``:  **Bài tập 1 (an optional title).** The statement ...
+#                                        (several per cell; one ends at the next one or heading)
+#   code cells tagged ``exercise`` right after it: the reader's code, inside the exercise
+#   markdown cell tagged ``solution``:  **Lời giải bài tập 1.** The explanation ...
+#   code cells tagged ``solution`` right after it: the solution's code (stored collapsed:
+#                                        ``jupyter.source_hidden`` for JupyterLab, ``cellView:
+#                                        form`` for Colab)
+#
+# When Sphinx reads a lesson, ``exercise_directives`` rewrites these cells into sphinx-exercise's
+# ``exercise``/``solution`` directives (gated ``-start``/``-end`` ones around code cells), with
+# labels ``<lesson>-exercise-<n>``; solutions become dropdowns, collapsed on the page.
+EXERCISE_TAG, SOLUTION_TAG = "exercise", "solution"
+LEAD_IN = re.compile(
+    r"\*\*(?P<word>[^*\n]*?)\s*(?P<number>\d+)(?:\s*\((?P<title>[^)\n]*)\))?\s*[.:]?\*\*[ \t]*(?P<rest>.*)"
+)
+HEADING = re.compile(r"#{1,6}\s")
+FENCE = re.compile(r"(`{3,}|~{3,})")
+
+
+def exercise_label(lesson: str, number: int) -> str:
+    return f"{lesson}-exercise-{number}"
+
+
+def _split_lead_ins(text: str):
+    """``(before, [(number, word, title, body)], after)`` of a Markdown text: each exercise
+    starts at a bold lead-in line ``**Word N (title).**`` and runs to the next one, to the
+    next heading or to the end; headings and text before the first and after the last stay out."""
+    before, items, after, fence = [], [], [], None
+    for line in text.splitlines():
+        mark = FENCE.match(line.lstrip())
+        if mark and fence is None:
+            fence = mark.group(1)
+        elif mark and mark.group(1).startswith(fence):
+            fence = None
+        m = LEAD_IN.fullmatch(line) if fence is None and not after else None
+        if m:
+            items.append([int(m["number"]), m["word"], m["title"], [m["rest"]] if m["rest"] else []])
+        elif items and not after and not (fence is None and HEADING.match(line)):
+            items[-1][3].append(line)
+        else:
+            (after if items else before).append(line)
+    return (
+        "\n".join(before).strip("\n"),
+        [(n, w, t, "\n".join(b).strip("\n")) for n, w, t, b in items],
+        "\n".join(after).strip("\n"),
+    )
+
+
+def _directive(name: str, argument: str, options: dict, body: str = "") -> str:
+    """A MyST directive; a gated one (``-start``) gets its body after it, where sphinx-exercise
+    merges it with the cells up to the ``-end`` (it drops a ``solution-start``'s own content)."""
+    lines = [f"::::{{{name}}}" + (f" {argument}" if argument else "")]
+    lines += [f":{key}: {value}" for key, value in options.items()]
+    if name.endswith("-start"):
+        return "\n".join(lines + ["::::"] + (["", body] if body else []))
+    return "\n".join(lines + ([""] + body.splitlines() if body else []) + ["::::"])
+
+
+def _markdown_cell(text: str, cell_id: str) -> dict:
+    return {"cell_type": "markdown", "id": cell_id, "metadata": {}, "source": text}
+
+
+def exercise_directives(nb: dict, lesson: str, exercise_word: str) -> tuple[dict, list[str]]:
+    """The notebook ``nb`` (its JSON, as a dict) with its tagged exercise and solution cells
+    rewritten into sphinx-exercise directives (see above), and the problems found."""
+    cells, problems, out, number = nb["cells"], [], [], 0
+
+    def tags(cell):
+        return cell.get("metadata", {}).get("tags", [])
+
+    def code_run(i, tag):
+        j = i + 1
+        while j < len(cells) and cells[j]["cell_type"] == "code" and tag in tags(cells[j]):
+            j += 1
+        return cells[i + 1 : j]
+
+    i = 0
+    while i < len(cells):
+        cell = cells[i]
+        tag = next((t for t in (EXERCISE_TAG, SOLUTION_TAG) if t in tags(cell)), None)
+        if cell["cell_type"] != "markdown" or tag is None:
+            if cell["cell_type"] == "code" and tag:  # one right after its markdown cell was taken along
+                problems.append(f"cell {i + 1}: a code cell tagged '{tag}' must follow the markdown cell of its {tag}")
+            out.append(cell)
+            i += 1
+            continue
+        text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        before, items, after = _split_lead_ins(text)
+        code = code_run(i, tag)
+        if not items:
+            problems.append(
+                f"cell {i + 1}: tagged '{tag}' but no line starts with a lead-in such as '**{exercise_word} 1.**'"
+            )
+        if code and after.strip():
+            problems.append(f"cell {i + 1}: text after the last {tag} of the cell would split it from its code cell")
+        parts = [before] if before.strip() else []
+        for k, (n, word, title, body) in enumerate(items):
+            gated = "-start" if code and k == len(items) - 1 else ""
+            if tag == EXERCISE_TAG:
+                number += 1
+                if n != number:
+                    problems.append(f"cell {i + 1}: '**{word} {n}**' is exercise {number} of the lesson")
+                if word.strip().lower() != exercise_word.lower():
+                    problems.append(
+                        f"cell {i + 1}: the lead-in reads '{word}', the site numbers it '{exercise_word} {n}'"
+                    )
+                parts.append(_directive(f"exercise{gated}", title or "", {"label": exercise_label(lesson, n)}, body))
+            else:
+                if n > number:
+                    problems.append(f"cell {i + 1}: a solution to exercise {n} before that exercise")
+                parts.append(
+                    _directive(
+                        f"solution{gated}",
+                        exercise_label(lesson, n),
+                        {"label": f"{lesson}-solution-{n}", "class": "dropdown"},
+                        body,
+                    )
+                )
+        if after.strip():
+            parts.append(after)
+        out.append({**cell, "source": "\n\n".join(parts)})
+        out.extend(code)
+        if code:
+            out.append(_markdown_cell(_directive(f"{tag}-end", "", {}), f"{cell.get('id', i)}-{tag}-end"))
+        i += 1 + len(code)
+    return {**nb, "cells": out}, problems
+
+
+def on_source_read(app: Sphinx, docname: str, source: list) -> None:
+    """Turn a lesson's tagged exercise and solution cells into sphinx-exercise directives."""
+    if not str(app.env.doc2path(docname)).endswith(".ipynb"):
+        return
+    nb = json.loads(source[0])
+    if not any({EXERCISE_TAG, SOLUTION_TAG} & set(c.get("metadata", {}).get("tags", [])) for c in nb["cells"]):
+        return
+    word = get_translation("exercise")("Exercise")
+    nb, problems = exercise_directives(nb, docname.rsplit("/", 1)[-1], word)
+    for problem in problems:
+        logger.warning(f"course_site: {problem}", location=docname)
+    source[0] = json.dumps(nb, ensure_ascii=False)
+
+
+def number_exercises_per_lesson(app: Sphinx, env) -> list[str]:
+    """sphinx-exercise numbers exercises as Sphinx numbers figures, on through the whole book
+    when the toctree has no section numbers: restart at 1 in every lesson (runs after Sphinx has
+    assigned the numbers, on ``env-get-updated``)."""
+    for fignumbers in env.toc_fignumbers.values():
+        numbers = fignumbers.get("exercise", {})
+        counters: dict[tuple, int] = {}
+        for label in sorted(numbers, key=numbers.get):
+            prefix = tuple(numbers[label][:-1])
+            counters[prefix] = counters.get(prefix, 0) + 1
+            numbers[label] = prefix + (counters[prefix],)
+    return []
+
+
+class SolutionTitles(SphinxPostTransform):
+    """A solution's title as one translatable message, "Lời giải bài tập 1" / "Řešení cvičení 1"
+    (sphinx-exercise glues "Solution to" + "Exercise" + number: "Řešení k Cvičení 1"), as plain
+    text: the title is the dropdown's toggle, where a link would jump instead of opening it."""
+
+    default_priority = 23  # after sphinx-exercise's ResolveTitlesInSolutions (21)
+
+    def run(self) -> None:
+        from sphinx_exercise.nodes import exercise_enumerable_node, solution_node
+        from sphinx_exercise.utils import get_node_number
+
+        registry = getattr(self.env, "sphinx_exercise_registry", {})
+        translate = get_translation("exercise")
+        for node in self.document.findall(solution_node):
+            target = registry.get(node.get("target_label"), {}).get("node")
+            if not isinstance(target, exercise_enumerable_node) or not isinstance(node.children[0], nodes.title):
+                continue
+            text = translate("Solution to exercise {number}").format(
+                number=get_node_number(self.app, target, "exercise")
+            )
+            node.children[0].children = []
+            node.children[0] += nodes.Text(text)
+            node["title"] = text
 
 
 def setup(app: Sphinx):
@@ -222,4 +432,7 @@ def setup(app: Sphinx):
     app.connect("html-page-context", on_page_context)
     app.connect("build-finished", on_build_finished)
     app.add_directive("course-glossary", CourseGlossary)
+    app.connect("source-read", on_source_read)
+    app.connect("env-get-updated", number_exercises_per_lesson, priority=900)
+    app.add_post_transform(SolutionTitles)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
