@@ -117,7 +117,7 @@ unit: $(STAMP) ## unit tests and doctests of trainlab, lesson parity, install te
 
 notebooks-test: $(STAMP) ## nbval: every notebook's stored outputs reproduce
 	@env $(PINNED_NUMERICS) $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
-	  --nbval-cell-timeout 120 notebooks
+	  --nbval-cell-timeout 300 notebooks
 
 site-test: book ## links, language switch, hreflang and assets of the built site
 	@$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_site.py

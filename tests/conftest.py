@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from trainlab.registry import ACTIVATIONS
+
 ROOT = Path(__file__).resolve().parent.parent
 LANGS = ("vi", "cs")
 
@@ -60,3 +62,28 @@ def bad_input_test(cases):
         )
 
     return test_bad_input_names_the_problem
+
+
+# ------------------------------------------------------------- activations under test
+#: (name in trainlab.registry, non-default arguments): every registered activation with its
+#: defaults, and those with arguments once more with other values.
+ACTIVATION_CASES = [(name, {}) for name in ACTIVATIONS] + [
+    ("leaky_relu", {"negative_slope": 0.2}),
+    ("elu", {"alpha": 1.5}),
+    ("gelu", {"approximate": "tanh"}),
+    ("softplus", {"beta": 2.0, "threshold": 5.0}),
+]
+ACTIVATION_IDS = [name + "".join(f"-{v}" for v in kwargs.values()) for name, kwargs in ACTIVATION_CASES]
+
+
+def activation_reference(name, kwargs):
+    """torch's module for a registry name, with ``kwargs``: the reference every form is checked against."""
+    return ACTIVATIONS[name].torch_module(**kwargs)
+
+
+def activation_sample(seed=0):
+    """A float64 (7, 9) leaf with the kinks (0, -0, 6) and the softplus threshold among its values."""
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(7, 9, generator=g, dtype=torch.float64) * 4
+    x[0, :5] = torch.tensor([0.0, 6.0, -0.0, 1e-3, 30.0], dtype=torch.float64)
+    return x.requires_grad_(True)

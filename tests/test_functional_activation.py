@@ -8,30 +8,21 @@ import torch
 import torch.nn.functional as TF
 
 import trainlab.functional as F
-from conftest import bad_input_test
+from conftest import (
+    ACTIVATION_CASES,
+    ACTIVATION_IDS,
+    activation_reference,
+    activation_sample,
+    bad_input_test,
+)
+from trainlab.registry import ACTIVATIONS as REGISTRY
 
-# (trainlab function, torch reference, kwargs)
+# (the form under test, torch's module as reference, kwargs), from the registry (conftest.ACTIVATION_CASES)
 ACTIVATIONS = [
-    (F.sigmoid, torch.sigmoid, {}),
-    (F.tanh, torch.tanh, {}),
-    (F.relu, TF.relu, {}),
-    (F.leaky_relu, TF.leaky_relu, {"negative_slope": 0.2}),
-    (F.elu, TF.elu, {"alpha": 1.5}),
-    (F.relu6, TF.relu6, {}),
-    (F.silu, TF.silu, {}),
-    (F.mish, TF.mish, {}),
-    (F.gelu, TF.gelu, {}),
-    (F.gelu, TF.gelu, {"approximate": "tanh"}),
-    (F.softplus, TF.softplus, {"beta": 2.0, "threshold": 5.0}),
+    (REGISTRY[name].functional, activation_reference(name, kwargs), kwargs) for name, kwargs in ACTIVATION_CASES
 ]
-IDS = [f"{a[0].__name__}{'-' + '-'.join(map(str, a[2].values())) if a[2] else ''}" for a in ACTIVATIONS]
-
-
-def sample(seed=0):
-    g = torch.Generator().manual_seed(seed)
-    x = torch.randn(7, 9, generator=g, dtype=torch.float64) * 4
-    x[0, :5] = torch.tensor([0.0, 6.0, -0.0, 1e-3, 30.0], dtype=torch.float64)  # kinks and the softplus threshold
-    return x.requires_grad_(True)
+IDS = ACTIVATION_IDS
+sample = activation_sample
 
 
 @pytest.mark.parametrize("ours, theirs, kwargs", ACTIVATIONS, ids=IDS)
@@ -40,7 +31,7 @@ def test_activation_and_its_derivative_match_torch(ours, theirs, kwargs):
     dy = torch.randn_like(x)
     y1 = ours(x, **kwargs)
     (g1,) = torch.autograd.grad(y1, x, dy)
-    y2 = theirs(x, **kwargs)
+    y2 = theirs(x)
     (g2,) = torch.autograd.grad(y2, x, dy)
     torch.testing.assert_close(y1, y2, rtol=1e-12, atol=1e-12)
     torch.testing.assert_close(g1, g2, rtol=1e-12, atol=1e-12)

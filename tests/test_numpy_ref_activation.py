@@ -3,40 +3,30 @@
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as TF
 
-from conftest import bad_input_test
+from conftest import (
+    ACTIVATION_CASES,
+    ACTIVATION_IDS,
+    activation_reference,
+    activation_sample,
+    bad_input_test,
+)
 from trainlab import numpy_ref as ref
+from trainlab.registry import ACTIVATIONS as REGISTRY
 
-# (NumPy forward, torch reference, kwargs)
+# (the form under test, torch's module as reference, kwargs), from the registry (conftest.ACTIVATION_CASES)
 ACTIVATIONS = [
-    (ref.sigmoid_forward, torch.sigmoid, {}),
-    (ref.tanh_forward, torch.tanh, {}),
-    (ref.relu_forward, TF.relu, {}),
-    (ref.leaky_relu_forward, TF.leaky_relu, {"negative_slope": 0.2}),
-    (ref.elu_forward, TF.elu, {"alpha": 1.5}),
-    (ref.relu6_forward, TF.relu6, {}),
-    (ref.silu_forward, TF.silu, {}),
-    (ref.mish_forward, TF.mish, {}),
-    (ref.gelu_forward, TF.gelu, {}),
-    (ref.gelu_forward, TF.gelu, {"approximate": "tanh"}),
-    (ref.softplus_forward, TF.softplus, {"beta": 2.0, "threshold": 5.0}),
+    (REGISTRY[name].numpy_forward, activation_reference(name, kwargs), kwargs) for name, kwargs in ACTIVATION_CASES
 ]
-IDS = [f"{a[0].__name__}{'-' + '-'.join(map(str, a[2].values())) if a[2] else ''}" for a in ACTIVATIONS]
-
-
-def sample(seed=0):
-    g = torch.Generator().manual_seed(seed)
-    x = torch.randn(7, 9, generator=g, dtype=torch.float64) * 4
-    x[0, :5] = torch.tensor([0.0, 6.0, -0.0, 1e-3, 30.0], dtype=torch.float64)  # kinks and the softplus threshold
-    return x.requires_grad_(True)
+IDS = ACTIVATION_IDS
+sample = activation_sample
 
 
 @pytest.mark.parametrize("numpy_fwd, theirs, kwargs", ACTIVATIONS, ids=IDS)
 def test_numpy_activation_and_its_backward_match_torch(numpy_fwd, theirs, kwargs):
     x = sample()
     dy = torch.randn_like(x)
-    y = theirs(x, **kwargs)
+    y = theirs(x)
     (g,) = torch.autograd.grad(y, x, dy)
     y_np, cache = numpy_fwd(x.detach().numpy(), **kwargs)
     np.testing.assert_allclose(y_np, y.detach().numpy(), rtol=1e-12, atol=1e-12)

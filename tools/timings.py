@@ -129,7 +129,7 @@ def main(argv=None) -> int:
         "",
         "Each lesson's default run, executed from top to bottom in a fresh kernel, one lesson at a time, with the "
         "numerics pinned to one thread and portable code paths as `make test` runs them (`PINNED_NUMERICS` in the "
-        "Makefile). Kernel start-up included. nbval stops a cell after 120 s.",
+        "Makefile). Kernel start-up included. nbval stops a cell after 300 s (a margin for a busy machine).",
         "",
         "| lesson | run time | slowest cell | code cells |",
         "| --- | ---: | ---: | ---: |",
