@@ -29,7 +29,7 @@ PINNED_NUMERICS := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MKL_CBWR=COMPATIBLE ATEN_
 
 # Every target the Makefile offers; each one's line carries a `## description`, which is what
 # `make help` prints (and `make lint` fails on a target listed here without one).
-TARGETS := help book serve test unit notebooks-test site-test lint browser-test execute timings bench data clean
+TARGETS := help book serve test unit notebooks-test site-test lint browser-test execute results timings bench data clean
 .PHONY: $(TARGETS)
 
 # How many processes run notebooks (nbval, make execute) and unit tests side by side. Each is
@@ -96,6 +96,12 @@ execute: $(STAMP) ## re-run the notebooks and store their outputs (after editing
 	  env $(PINNED_NUMERICS) $(BIN)/jupyter nbconvert --log-level WARN --to notebook --execute --inplace {}
 	@# What is stored must be the same bytes on every run: see tools/store_outputs.py.
 	@$(BIN)/python -m tools.store_outputs $(NOTEBOOKS)
+
+# Numbers a lesson quotes from a run longer than its default live in results files that this
+# regenerates (tests compare the lessons' stored outputs with them). About 7 minutes on 2 cores.
+results: $(STAMP) ## regenerate the stored results of the lessons' full runs (bn-mnist-figure1: 50,000 steps)
+	@env $(PINNED_NUMERICS) $(BIN)/python -m trainlab.parts.batchnorm.figure1 --full --jobs 2 \
+	  --out src/trainlab/parts/batchnorm/results/bn-mnist-figure1-full.json
 
 # Each lesson's run time and the suite's parts, into docs/timings.md (a report, not a test;
 # about 15 minutes on 2 cores: it runs the notebooks once, nbval twice and the other checks once).

@@ -141,3 +141,13 @@ def test_the_result_is_a_truthy_verdict_with_its_feedback():
     assert bool(result) is True and result == True and repr(result) == "CheckResult(ok=True)"  # noqa: E712
     assert str(result).endswith("All three gradients are correct.") and result.lines[0] == "✓ dx is correct"
     assert check_batch_norm_backward(lambda *a: None, verbose=False) == False  # noqa: E712
+
+
+def test_the_relative_error_is_written_with_the_lessons_decimal_mark(capsys):
+    def wrong_dx(dy, x, gamma, eps):
+        dx, dgamma, dbeta = right(dy, x, gamma, eps)
+        return 2 * dx, dgamma, dbeta
+
+    trainlab.set_language("cs")
+    check_batch_norm_backward(wrong_dx)
+    assert "✗ dx je špatně (největší relativní chyba 1,0e+00)" in capsys.readouterr().out

@@ -41,7 +41,7 @@ def test_sweep_plots_check_their_input():
     with pytest.raises(ValueError, match="plot_batch_size_sweep: expected at least one"):
         plot_batch_size_sweep({})
     h = StepHistory(
-        steps=[1, 2], test_acc=[0.5, 0.6], probes=[{"loss_range": 0.1, "grad_change": 0.2, "beta_smoothness": 3.0}] * 2
+        steps=[1, 2], test_acc=[0.5, 0.6], probes=[{"loss_range": 0.1, "grad_change": 0.2, "smoothness": 3.0}] * 2
     )
     fig = plot_santurkar_figure4({"with BN": h})
     assert len(fig.axes) == 4 and list(fig.axes[3].lines[0].get_ydata()) == [3.0, 3.0]

@@ -42,6 +42,27 @@ def test_progress_bar_obeys_the_environment(monkeypatch):
     assert progress_enabled()
 
 
+def test_train_steps_records_the_mean_training_loss_of_each_interval_without_changing_the_run():
+    data = load_digits()
+    torch.manual_seed(0)
+    net = mlp([64, 16, 10], norm="batch")
+    h = train_steps(net, data, steps=30, lr=0.1, eval_every=10)
+    # the same run, recomputing the interval means by hand from the same batches
+    torch.manual_seed(0)
+    net2 = mlp([64, 16, 10], norm="batch")
+    gen, opt, losses = torch.Generator().manual_seed(0), torch.optim.SGD(net2.parameters(), lr=0.1), []
+    for _ in range(30):
+        idx = torch.randint(0, len(data.x_train), (60,), generator=gen)
+        loss = torch.nn.functional.cross_entropy(net2(data.x_train[idx]), data.y_train[idx])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert len(h.train_loss) == 3
+    assert h.train_loss == pytest.approx([sum(losses[i : i + 10]) / 10 for i in (0, 10, 20)], rel=1e-12)
+    assert all(torch.equal(a, b) for a, b in zip(net.state_dict().values(), net2.state_dict().values()))
+
+
 def test_train_steps_measures_every_eval_every_steps_and_calls_the_probe():
     data = load_digits()
     torch.manual_seed(0)

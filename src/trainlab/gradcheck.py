@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import check_number, check_same_shape, check_type, got
+from .i18n import _
 
 #: The default floor of :func:`relative_error`'s denominator (see there).
 FLOOR = 1e-12
@@ -69,7 +70,7 @@ def compare(name: str, mine, reference, tol: float = 1e-10) -> bool:
     ``relative_error(mine, reference, floor=1.0)`` (the largest absolute difference relative
     to the largest reference value, or to 1 when that is smaller) is at most ``tol``.
 
-    Only the verdict is printed, not the difference itself: the last bits of a float64
+    The label is in the lesson's language; only the verdict is printed, not the difference itself: the last bits of a float64
     result depend on the order of the additions, which differs between libraries and
     machines, and a lesson's stored output must reproduce.
 
@@ -84,7 +85,7 @@ def compare(name: str, mine, reference, tol: float = 1e-10) -> bool:
     if a.shape != b.shape:
         raise ValueError(f"compare: expected {name} of shape {b.shape} (got {a.shape})")
     close = bool(relative_error(a, b, floor=1.0) <= tol) if a.size else True
-    print(f"{name:<10} matches: {close}")
+    print(f"{name:<10} {_('matches')}: {close}")
     return close
 
 

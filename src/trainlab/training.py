@@ -149,12 +149,15 @@ def train(
 
 @dataclass
 class StepHistory:
-    """Measurements every ``eval_every`` steps: ``steps``, ``test_acc`` and, if a probe was
-    given, ``probes`` (one value of the probe per measurement)."""
+    """Measurements every ``eval_every`` steps: ``steps``, ``test_acc``, ``train_loss`` (the
+    mean of the training mini-batch losses over the ``eval_every`` steps that end at that
+    measurement, in training mode: the quantity SGD is minimizing) and, if a probe was given,
+    ``probes`` (one value of the probe per measurement)."""
 
     steps: list = field(default_factory=list)
     test_acc: list = field(default_factory=list)
     probes: list = field(default_factory=list)
+    train_loss: list = field(default_factory=list)
 
 
 def train_steps(
@@ -167,9 +170,12 @@ def train_steps(
     seed: int = 0,
     probe=None,
 ) -> StepHistory:
-    """Plain SGD for a number of *steps* (mini-batches drawn at random with replacement of
+    r"""Plain SGD for a number of *steps* (mini-batches drawn at random with replacement of
     batches, as in the paper's step-counted experiments), measuring test accuracy in
-    evaluation mode every ``eval_every`` steps and calling ``probe(model)`` then too.
+    evaluation mode every ``eval_every`` steps and calling ``probe(model)`` then too.  The
+    training loss of each interval, :math:`\frac{1}{\text{eval\_every}}\sum_t L_t` over its
+    steps :math:`t`, is recorded as ``train_loss`` (read from the losses SGD computes anyway,
+    so recording it changes nothing else).
 
     Args:
         model: network mapping ``(N, D)`` inputs to logits.
@@ -197,6 +203,7 @@ def train_steps(
     opt = torch.optim.SGD(model.parameters(), lr=lr)
     n = len(data.x_train)
     hist = StepHistory()
+    interval_loss = 0.0
     for step in tqdm(range(1, steps + 1), desc=type(model).__name__, disable=not progress_enabled(), leave=False):
         model.train()
         idx = torch.randint(0, n, (batch_size,), generator=gen)
@@ -204,8 +211,11 @@ def train_steps(
         opt.zero_grad()
         loss.backward()
         opt.step()
+        interval_loss += loss.item()
         if step % eval_every == 0:
             hist.steps.append(step)
+            hist.train_loss.append(interval_loss / eval_every)
+            interval_loss = 0.0
             hist.test_acc.append(evaluate(model, data.x_test, data.y_test)[1])
             if probe is not None:
                 model.eval()

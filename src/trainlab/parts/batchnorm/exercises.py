@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...gradcheck import relative_error
-from ...i18n import _
+from ...i18n import _, localize_number_text
 from ...numpy_ref import batch_norm_backward, batch_norm_forward
 
 NAMES = ("dx", "dgamma", "dbeta")
@@ -173,7 +173,8 @@ def check_batch_norm_backward(fn, verbose: bool = True, seed: int = 0) -> CheckR
                     ).format(name=name, other=other)
                 )
                 continue
-            lines.append("✗ " + _("{name} is wrong (largest relative error {err:.1e})").format(name=name, err=err))
+            shown = localize_number_text(f"{err:.1e}")  # 4.6e-01, with the lesson's decimal mark
+            lines.append("✗ " + _("{name} is wrong (largest relative error {err})").format(name=name, err=shown))
             if name == "dx" and relative_error(g.astype(np.float64), dy * gamma * inv_std) < near:
                 lines.append(
                     "  "

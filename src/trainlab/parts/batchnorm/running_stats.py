@@ -3,6 +3,7 @@ stands in for it on the web page, where no kernel runs.  Both call the same simu
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -84,20 +85,22 @@ def plot_running_stats(batch_size: int = 32, momentum: float = 0.1, shift: float
     """
     _check_args("plot_running_stats", batch_size, momentum, shift, seed)
     sim = simulate_running_stats(batch_size, momentum, shift, seed=seed)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.2))
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.6))
     steps = np.arange(1, len(sim.running_mean) + 1)
     ax1.plot(steps, sim.running_mean, label=_("running mean"))
     ax1.plot(steps, np.sqrt(sim.running_var), label=_("running std"))
     ax1.axhline(sim.true_mean, color="C0", ls=":", lw=1)
     ax1.axhline(np.sqrt(sim.true_var), color="C1", ls=":", lw=1)
-    ax1.set(title=_("Running statistics (dotted: true values)"), xlabel=_("training steps"))
+    ax1.set_title(textwrap.fill(_("Running statistics (dotted: true values)"), 40), fontsize=10)
+    ax1.set_xlabel(_("training steps"))
     ax1.legend()
     low, high = min(-5.0, float(sim.eval_outputs.min())), max(5.0, float(sim.eval_outputs.max()))
     bins = int(np.clip(np.ceil((high - low) / 0.25), 40, 200))  # bins 0.25 wide while that is reasonable
     grid = np.linspace(low, high, 200)
     ax2.hist(sim.eval_outputs, bins=bins, range=(low, high), density=True, alpha=0.6, label=_("evaluation-mode output"))
     ax2.plot(grid, np.exp(-(grid**2) / 2) / np.sqrt(2 * np.pi), color="k", lw=1, label="N(0, 1)")
-    ax2.set(title=_("Test data normalized with the running statistics"), xlabel=_("output value"))
+    ax2.set_title(textwrap.fill(_("Test data normalized with the running statistics"), 40), fontsize=10)
+    ax2.set_xlabel(_("output value"))
     ax2.legend(fontsize=8)
     return finish(fig)
 
