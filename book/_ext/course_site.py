@@ -198,13 +198,29 @@ def read_terms(path: Path) -> list[dict]:
 
 
 GLOSSARY_LABELS = {
-    "vi": {"en": "Tiếng Anh", "other": "Tiếng Séc", "never": "Không dùng", "note": "Ghi chú"},
-    "cs": {"en": "Anglicky", "other": "Vietnamsky", "never": "Nepoužívat", "note": "Poznámka"},
+    "vi": {"en": "Tiếng Anh", "other": "Tiếng Séc", "also": "Cũng gặp", "never": "Không dùng", "note": "Ghi chú"},
+    "cs": {
+        "en": "Anglicky",
+        "other": "Vietnamsky",
+        "also": "Také se používá",
+        "never": "Nepoužívat",
+        "note": "Poznámka",
+    },
 }
 
 
+def _listed(cell: str) -> list[str]:
+    """The comma-separated phrases of a cell of ``book/terms.md``."""
+    return [p.strip() for p in cell.split(",") if p.strip()]
+
+
 class CourseGlossary(SphinxDirective):
-    """``{course-glossary}``: the term list for the page's language as a Sphinx glossary."""
+    """``{course-glossary}``: the term list for the page's language as a Sphinx glossary.
+
+    An entry's terms: the rendering the course uses, the English term and the other renderings a
+    reader meets (column ``also (<lang>)``, so a ``{term}`` link to a former rendering still
+    resolves); its description: the English and the other language's term, the "also" and
+    "never" renderings and the note for readers of this language (column ``note (<lang>)``)."""
 
     has_content = False
 
@@ -219,12 +235,20 @@ class CourseGlossary(SphinxDirective):
             term, en = row[f"{lang} (use)"], row["en"]
             if not term or term.lower() in seen:
                 continue
-            entry = [term] + ([en] if en and en.lower() not in seen | {term.lower()} else [])
+            also = _listed(row.get(f"also ({lang})", ""))
+            entry = [term] + [t for t in [en, *also] if t and t.lower() != term.lower()]
+            entry = [
+                t for i, t in enumerate(entry) if t.lower() not in seen and t.lower() not in map(str.lower, entry[:i])
+            ]
             seen.update(t.lower() for t in entry)
             lines += entry
             lines.append(f"   **{label['en']}:** {en} · **{label['other']}:** {row[f'{other} (use)']}")
+            if also:
+                lines.append(f"   · **{label['also']}:** {', '.join(also)}")
             if row.get(f"never ({lang})"):
-                lines.append(f"   · **{label['never']}:** ~~{row[f'never ({lang})']}~~")
+                lines.append(f"   · **{label['never']}:** *{row[f'never ({lang})']}*")
+            if row.get(f"note ({lang})"):
+                lines += ["", f"   {row[f'note ({lang})']}"]
             lines.append("")
         directive = Glossary(
             "glossary",
