@@ -27,6 +27,15 @@ def _seed_and_precision():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A test that sets a lesson language leaves trainlab in English for the next one."""
+    yield
+    import trainlab
+
+    trainlab.set_language("en")
+
+
 # The site's extension (book/_ext/course_site.py) owns the glossary reader; tests use it too.
 import sys  # noqa: E402
 
@@ -74,6 +83,15 @@ ACTIVATION_CASES = [(name, {}) for name in ACTIVATIONS] + [
     ("softplus", {"beta": 2.0, "threshold": 5.0}),
 ]
 ACTIVATION_IDS = [name + "".join(f"-{v}" for v in kwargs.values()) for name, kwargs in ACTIVATION_CASES]
+
+
+def activation_forms(form):
+    """``[(the registry entry's ``form`` (e.g. "functional"), torch's module as reference, kwargs)]``
+    over :data:`ACTIVATION_CASES`: the table every activation test runs."""
+    return [
+        (getattr(ACTIVATIONS[name], form), activation_reference(name, kwargs), kwargs)
+        for name, kwargs in ACTIVATION_CASES
+    ]
 
 
 def activation_reference(name, kwargs):

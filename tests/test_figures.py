@@ -13,12 +13,6 @@ from trainlab.figures import plot_histories, plot_sweep
 from trainlab.training import History
 
 
-@pytest.fixture(autouse=True)
-def _english_after_each_test():
-    yield
-    trainlab.set_language("en")
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_plots_draw_their_labels_in_the_lesson_language(lang):
     trainlab.set_language(lang)

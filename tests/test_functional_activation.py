@@ -8,19 +8,9 @@ import torch
 import torch.nn.functional as TF
 
 import trainlab.functional as F
-from conftest import (
-    ACTIVATION_CASES,
-    ACTIVATION_IDS,
-    activation_reference,
-    activation_sample,
-    bad_input_test,
-)
-from trainlab.registry import ACTIVATIONS as REGISTRY
+from conftest import ACTIVATION_IDS, activation_forms, activation_sample, bad_input_test
 
-# (the form under test, torch's module as reference, kwargs), from the registry (conftest.ACTIVATION_CASES)
-ACTIVATIONS = [
-    (REGISTRY[name].functional, activation_reference(name, kwargs), kwargs) for name, kwargs in ACTIVATION_CASES
-]
+ACTIVATIONS = activation_forms("functional")  # every registered activation (conftest.ACTIVATION_CASES)
 IDS = ACTIVATION_IDS
 sample = activation_sample
 

@@ -7,12 +7,6 @@ from conftest import LANGS, ROOT, bad_input_test
 from trainlab import i18n
 
 
-@pytest.fixture(autouse=True)
-def _english_after_each_test():
-    yield
-    trainlab.set_language("en")
-
-
 def test_every_message_trainlab_draws_is_translated_in_both_languages():
     import ast
 

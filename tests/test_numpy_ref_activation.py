@@ -4,20 +4,10 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import (
-    ACTIVATION_CASES,
-    ACTIVATION_IDS,
-    activation_reference,
-    activation_sample,
-    bad_input_test,
-)
+from conftest import ACTIVATION_IDS, activation_forms, activation_sample, bad_input_test
 from trainlab import numpy_ref as ref
-from trainlab.registry import ACTIVATIONS as REGISTRY
 
-# (the form under test, torch's module as reference, kwargs), from the registry (conftest.ACTIVATION_CASES)
-ACTIVATIONS = [
-    (REGISTRY[name].numpy_forward, activation_reference(name, kwargs), kwargs) for name, kwargs in ACTIVATION_CASES
-]
+ACTIVATIONS = activation_forms("numpy_forward")  # every registered activation (conftest.ACTIVATION_CASES)
 IDS = ACTIVATION_IDS
 sample = activation_sample
 

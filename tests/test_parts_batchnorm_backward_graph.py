@@ -11,12 +11,6 @@ from conftest import bad_input_test
 from trainlab.parts.batchnorm.backward_graph import EDGES, NODES, plot_bn_graph
 
 
-@pytest.fixture(autouse=True)
-def _english_after_each_test():
-    yield
-    trainlab.set_language("en")
-
-
 def texts(fig):
     return [t.get_text() for ax in fig.axes for t in ax.texts] + [
         t.get_text() for ax in fig.axes for t in (ax.get_legend().get_texts() if ax.get_legend() else [])

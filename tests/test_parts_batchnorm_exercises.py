@@ -1,17 +1,10 @@
 """trainlab.parts.batchnorm.exercises: the BN backward-pass exercise's checker and its feedback."""
 
 import numpy as np
-import pytest
 import torch
 
 import trainlab
 from trainlab.parts.batchnorm import check_batch_norm_backward
-
-
-@pytest.fixture(autouse=True)
-def _english_after_each_test():
-    yield
-    trainlab.set_language("en")
 
 
 def right(dy, x, gamma, eps, dtype=np.float64):

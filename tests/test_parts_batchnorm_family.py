@@ -15,12 +15,6 @@ from trainlab.models import cnn, mlp
 from trainlab.parts.batchnorm.family import plot_norm_axes, reestimate_batch_norm
 
 
-@pytest.fixture(autouse=True)
-def _english_after_each_test():
-    yield
-    trainlab.set_language("en")
-
-
 def test_reestimate_stores_the_statistics_of_the_whole_input_per_channel():
     torch.manual_seed(0)
     net = cnn((1, 8, 8), channels=(4,), norm="batch")

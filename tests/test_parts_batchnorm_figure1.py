@@ -13,12 +13,6 @@ from trainlab.parts.batchnorm import figure1 as F
 from trainlab.training import StepHistory
 
 
-@pytest.fixture(autouse=True)
-def _english_after_each_test():
-    yield
-    trainlab.set_language("en")
-
-
 @pytest.fixture(scope="module")
 def full():
     return F.load_results()

@@ -19,12 +19,6 @@ from trainlab.parts.batchnorm import (
 from trainlab.training import History, StepHistory
 
 
-@pytest.fixture(autouse=True)
-def _english_after_each_test():
-    yield
-    trainlab.set_language("en")
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_bn_histograms_draw_their_labels_in_the_lesson_language(lang):
     trainlab.set_language(lang)
