@@ -515,7 +515,6 @@ def test_first_use_rule_on_examples():
     ]
 
 
-@pytest.mark.xfail(strict=False, reason="lessons being updated")
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_lesson_gives_the_english_term_at_first_use(lang):
     rows = glossary_rows()
