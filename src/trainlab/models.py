@@ -64,6 +64,7 @@ def initialize(
     std = check_number(std, "initialize", "std", low=0.0)
     if scheme is None:
         return model
+    gain = entry.gain  # computed once (by quadrature where torch has no gain), not per layer
     for module in model.modules():
         if isinstance(module, (nn.Linear, nn.Conv2d)):
             w = module.weight
@@ -73,12 +74,12 @@ def initialize(
                 tl_init.normal_(w, 0.0, std, generator=generator)
             elif scheme.startswith("xavier"):
                 fill = tl_init.xavier_uniform_ if scheme.endswith("uniform") else tl_init.xavier_normal_
-                fill(w, gain=entry.gain, generator=generator)
+                fill(w, gain=gain, generator=generator)
             elif entry.torch_gain_name is not None:
                 fill = tl_init.kaiming_uniform_ if scheme.endswith("uniform") else tl_init.kaiming_normal_
                 fill(w, nonlinearity=entry.torch_gain_name, generator=generator)
             else:  # He's fan_in rule with the registry's gain: std = gain / sqrt(fan_in)
-                std_he = entry.gain / math.sqrt(tl_init.fan_in_and_fan_out(w)[0])
+                std_he = gain / math.sqrt(tl_init.fan_in_and_fan_out(w)[0])
                 if scheme.endswith("uniform"):
                     tl_init.uniform_(w, -math.sqrt(3.0) * std_he, math.sqrt(3.0) * std_he, generator=generator)
                 else:

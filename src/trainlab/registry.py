@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from torch import nn
@@ -61,7 +61,6 @@ class Activation:
     functional: Callable
     numpy_forward: Callable
     torch_gain_name: str | None = None
-    kwargs: dict = field(default_factory=dict)
 
     @property
     def gain(self) -> float:
@@ -85,7 +84,7 @@ class Activation:
     def make(self, lib: str = "torch") -> nn.Module:
         """A new module with the default arguments, from ``torch.nn`` or ``trainlab.nn``."""
         check_choice(lib, "Activation.make", "lib", LIBS)
-        return (self.torch_module if lib == "torch" else self.module)(**self.kwargs)
+        return (self.torch_module if lib == "torch" else self.module)()
 
 
 LIBS = ("torch", "trainlab")
