@@ -95,8 +95,9 @@ def activation_forms(form):
 
 
 def activation_reference(name, kwargs):
-    """torch's module for a registry name, with ``kwargs``: the reference every form is checked against."""
-    return ACTIVATIONS[name].torch_module(**kwargs)
+    """torch's module for a registry name, with ``kwargs``, in float64 (PReLU's slope is a float32
+    parameter by default): the reference every form is checked against."""
+    return ACTIVATIONS[name].torch_module(**kwargs).to(torch.float64)
 
 
 def activation_sample(seed=0):

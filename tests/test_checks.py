@@ -126,6 +126,7 @@ NOTHING_TO_REFUSE = {
     "localize_number_text",  # rewrites a tick label matplotlib wrote
     "LocalizedFormatter",
     "CheckResult",  # what the exercise checker returns, not built by readers
+    "as_array",  # a checker's conversion of the reader's answer: anything that is not numbers gives None
     "ImageInput",  # built by cnn(); its refusal names cnn, the function the reader called (test_models)
     "GradModeBatchNorm1d",  # built by with_grad_mode_batch_norm from a checked BatchNorm1d
 }

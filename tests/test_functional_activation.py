@@ -51,6 +51,23 @@ def test_swish_beta_and_its_derivative():
     )
 
 
+def test_prelu_matches_torch_with_its_slope_gradient():
+    x = sample()
+    for w in (torch.tensor([0.3]), torch.tensor(0.3), torch.linspace(0.1, 0.5, 9)):
+        w = w.double().requires_grad_(True)
+        dy = torch.randn_like(x)
+        y1 = F.prelu(x, w)
+        g1 = torch.autograd.grad(y1, (x, w), dy)
+        y2 = TF.prelu(x, w)
+        g2 = torch.autograd.grad(y2, (x, w), dy)
+        torch.testing.assert_close(y1, y2, rtol=1e-12, atol=1e-12)
+        for a, b in zip(g1, g2):
+            torch.testing.assert_close(a, b, rtol=1e-12, atol=1e-12)
+    w = torch.linspace(0.1, 0.5, 3, dtype=torch.float64, requires_grad=True)
+    z = (torch.randn(4, 3, 2, dtype=torch.float64) * 3 + 0.37).requires_grad_(True)
+    assert torch.autograd.gradcheck(F.prelu, (z, w))
+
+
 def test_maxout_takes_the_max_of_consecutive_pieces_and_routes_the_gradient_to_it():
     x = torch.randn(3, 8, 2, dtype=torch.float64, requires_grad=True)
     y = F.maxout(x, 4)
@@ -78,6 +95,18 @@ BAD = [
     ),
     (lambda: F.elu(X, alpha=None), TypeError, "elu: expected alpha to be a number (got None)"),
     (lambda: F.elu(X, alpha=float("nan")), ValueError, "elu: expected alpha "),
+    (lambda: F.selu([1.0]), TypeError, "selu: expected input to be a torch.Tensor (got list)"),
+    (lambda: F.prelu(X, 0.25), TypeError, "prelu: expected weight to be a torch.Tensor (got float)"),
+    (
+        lambda: F.prelu(torch.randn(2, 3), torch.ones(2)),
+        ValueError,
+        "prelu: expected weight of one element or of 3 elements, one slope per channel (got shape (2,))",
+    ),
+    (
+        lambda: F.prelu(torch.randn(2, 3), torch.ones(1, dtype=torch.float64)),
+        TypeError,
+        "prelu: expected weight of the dtype of input, torch.float32 (got torch.float64)",
+    ),
     (lambda: F.relu6(X, inplace=None), TypeError, "relu6: expected inplace to be True or False (got None)"),
     (lambda: F.silu(X, beta="1"), TypeError, "silu: expected beta to be a number (got str '1')"),
     (

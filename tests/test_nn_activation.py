@@ -18,7 +18,10 @@ ACTIVATION_PAIRS = [
     (tnn.Tanh(), nn.Tanh()),
     (tnn.ReLU(), nn.ReLU()),
     (tnn.LeakyReLU(0.1), nn.LeakyReLU(0.1)),
+    (tnn.PReLU(), nn.PReLU()),
+    (tnn.PReLU(7, 0.1), nn.PReLU(7, 0.1)),
     (tnn.ELU(0.5), nn.ELU(0.5)),
+    (tnn.SELU(), nn.SELU()),
     (tnn.ReLU6(), nn.ReLU6()),
     (tnn.SiLU(), nn.SiLU()),
     (tnn.Mish(), nn.Mish()),
@@ -30,6 +33,7 @@ ACTIVATION_PAIRS = [
 @pytest.mark.parametrize("ours, theirs", ACTIVATION_PAIRS, ids=[type(a).__name__ for a, _ in ACTIVATION_PAIRS])
 def test_activation_modules_match_torch(ours, theirs):
     x = torch.randn(6, 7) * 4
+    ours, theirs = ours.to(x.dtype), theirs.to(x.dtype)  # PReLU's slope was made in float32 at import
     torch.testing.assert_close(ours(x), theirs(x))
 
 
@@ -44,6 +48,11 @@ REPR_CASES = [
     ("LeakyReLU", (), {}),
     ("LeakyReLU", (0.2, True), {}),
     ("LeakyReLU", (1,), {}),
+    ("PReLU", (), {}),
+    ("PReLU", (3, 0.1), {}),
+    ("PReLU", (), {"num_parameters": 2, "init": 0.0}),
+    ("SELU", (), {}),
+    ("SELU", (True,), {}),
     ("ELU", (), {}),
     ("ELU", (2,), {"inplace": True}),
     ("ELU", (0.5,), {}),
@@ -78,7 +87,19 @@ def test_swish_and_maxout_compute_their_functions():
     torch.testing.assert_close(tnn.Maxout(3)(x), x.view(4, 2, 3).amax(dim=2))
 
 
+def test_prelu_learns_its_slope_as_torchs():
+    x = torch.randn(6, 7) * 4
+    ours, theirs = tnn.PReLU(7, 0.2), nn.PReLU(7, 0.2)
+    assert ours.state_dict().keys() == theirs.state_dict().keys() == {"weight"}
+    (ours(x) ** 2).sum().backward()
+    (theirs(x) ** 2).sum().backward()
+    torch.testing.assert_close(ours.weight.grad, theirs.weight.grad)
+
+
 BAD = [
+    (lambda: tnn.PReLU(0), ValueError, "PReLU: expected num_parameters >= 1 (got 0)"),
+    (lambda: tnn.PReLU(init="0.25"), TypeError, "PReLU: expected init to be a number (got str '0.25')"),
+    (lambda: tnn.SELU(inplace="no"), TypeError, "SELU: expected inplace to be True or False (got str 'no')"),
     (lambda: tnn.Maxout(0), ValueError, "Maxout: expected pieces >= 1 (got 0)"),
     # before: a bool, a float or a string all raised ValueError "expected pieces to be a positive int"
     (lambda: tnn.Maxout(2.0), TypeError, "Maxout: expected pieces to be an int (got float 2.0)"),

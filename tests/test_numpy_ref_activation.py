@@ -43,6 +43,31 @@ def test_float32_stays_float32():
         assert y.dtype == np.float32 and cache["dydx"].dtype == np.float32
 
 
+def test_prelu_slope_gradient_matches_torch_and_finite_differences():
+    x = sample()
+    for weight in (0.3, np.array([0.3]), np.linspace(0.1, 0.5, 9)):
+        w = torch.tensor(np.atleast_1d(weight), dtype=torch.float64, requires_grad=True)
+        dy = torch.randn_like(x)
+        gx, gw = torch.autograd.grad(torch.nn.functional.prelu(x, w), (x, w), dy)
+        _, cache = ref.prelu_forward(x.detach().numpy(), weight)
+        dx, dw = ref.prelu_backward(dy.numpy(), cache)
+        np.testing.assert_allclose(dx, gx.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(np.atleast_1d(dw), gw.numpy(), rtol=1e-12)
+        assert np.shape(dw) == np.shape(weight)
+    # the slope's gradient by centred finite differences, one channel-wise slope at a time
+    xs = x.detach().numpy()
+    dy = np.random.default_rng(0).normal(size=xs.shape)
+    a = np.linspace(0.1, 0.5, 9)
+    _, cache = ref.prelu_forward(xs, a)
+    _, da = ref.prelu_backward(dy, cache)
+    h, e = 1e-6, np.eye(9)
+    numeric = [
+        ((ref.prelu_forward(xs, a + h * e[c])[0] - ref.prelu_forward(xs, a - h * e[c])[0]) * dy).sum() / (2 * h)
+        for c in range(9)
+    ]
+    np.testing.assert_allclose(da, numeric, rtol=1e-6, atol=1e-9)
+
+
 def test_maxout_takes_the_max_of_consecutive_pieces_and_routes_the_gradient_to_it():
     x = torch.randn(3, 8, 2, dtype=torch.float64, requires_grad=True)
     y = x.view(3, 2, 4, 2).amax(dim=2)
@@ -92,6 +117,18 @@ BAD = [
         "leaky_relu_forward: expected negative_slope to be a number (got str 'a')",
     ),
     (lambda: ref.elu_forward(X, alpha=None), TypeError, "elu_forward: expected alpha to be a number (got None)"),
+    (lambda: ref.selu_forward([0.0]), TypeError, "selu_forward: expected x to be a numpy.ndarray (got list)"),
+    (lambda: ref.prelu_forward(X, "a"), TypeError, "prelu_forward: expected weight to be a number (got str 'a')"),
+    (
+        lambda: ref.prelu_forward(X, np.ones(3)),
+        ValueError,
+        "prelu_forward: expected weight of shape (1,) or (4,), one slope per channel (got shape (3,))",
+    ),
+    (
+        lambda: ref.prelu_backward(np.ones((2, 4)), RELU_CACHE),
+        ValueError,
+        "prelu_backward: expected cache to be the cache that prelu_forward returned, with 'dydx', 'dyda', 'weight_shape'",
+    ),
     (
         lambda: ref.relu6_forward(np.ones(3, dtype=np.int32)),
         TypeError,

@@ -28,12 +28,12 @@ def leaf(seed=0):
 def test_every_form_of_an_activation_agrees_with_torch_forward_and_backward(entry):
     x = leaf()
     dy = torch.randn(7, 5, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
-    want = entry.torch_module()(x)
+    want = entry.torch_module().double()(x)  # .double(): PReLU's slope is a float32 parameter
     (want_dx,) = torch.autograd.grad(want, x, dy)
     for name, y in (
-        ("module", entry.module()(x)),
+        ("module", entry.module().double()(x)),
         ("functional", entry.functional(x)),
-        ("make", entry.make("trainlab")(x)),
+        ("make", entry.make("trainlab").double()(x)),
     ):
         (dx,) = torch.autograd.grad(y, x, dy)
         torch.testing.assert_close(y, want, msg=f"{entry.name} {name} forward")
@@ -57,6 +57,44 @@ def test_second_moment_gain_reproduces_he_for_relu_and_leaky_relu():
     for name in ("relu", "leaky_relu"):
         entry = registry.ACTIVATIONS[name]
         assert math.isclose(entry.gain_from_second_moment(), entry.gain, rel_tol=1e-9), name
+    # PReLU at its initial slope a = 0.25: He et al.'s sqrt(2 / (1 + a^2)), torch's leaky_relu gain with param a
+    prelu = registry.ACTIVATIONS["prelu"]
+    assert prelu.gain_source == "second moment"
+    assert math.isclose(prelu.gain, nn.init.calculate_gain("leaky_relu", registry.PRELU_INIT), rel_tol=1e-9)
+
+
+def test_selu_constants_and_gain_are_torchs():
+    x = torch.tensor([-1.0, 1.0], dtype=torch.float64)
+    lam = float(torch.selu(x)[1])
+    alpha = float(torch.selu(x)[0]) / (lam * (math.exp(-1) - 1))
+    from trainlab.functional.activation import SELU_ALPHA, SELU_SCALE
+    from trainlab.numpy_ref.activation import SELU_ALPHA as NP_ALPHA
+    from trainlab.numpy_ref.activation import SELU_SCALE as NP_SCALE
+
+    assert SELU_SCALE == NP_SCALE == pytest.approx(lam, rel=1e-15)
+    assert SELU_ALPHA == NP_ALPHA == pytest.approx(alpha, rel=1e-14)
+    assert registry.ACTIVATIONS["selu"].gain == nn.init.calculate_gain("selu") == 0.75
+
+
+def test_prelu_slope_gradient_matches_torch_in_every_form():
+    """PReLU learns its slope: the gradient w.r.t. the weight agrees with torch's (module, functional, NumPy)."""
+    x = leaf()
+    dy = torch.randn(7, 5, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    theirs = nn.PReLU(5, init=0.1).double()
+    ours = registry.ACTIVATIONS["prelu"].module(5, init=0.1).double()
+    assert ours.state_dict().keys() == theirs.state_dict().keys()
+    want_dx, want_da = torch.autograd.grad(theirs(x), (x, theirs.weight), dy)
+    dx, da = torch.autograd.grad(ours(x), (x, ours.weight), dy)
+    torch.testing.assert_close(dx, want_dx)
+    torch.testing.assert_close(da, want_da)
+    from trainlab.numpy_ref import prelu_backward, prelu_forward
+
+    _, cache = prelu_forward(x.detach().numpy(), theirs.weight.detach().numpy())  # 0.1 rounded to float32
+    np_dx, np_da = prelu_backward(dy.numpy(), cache)
+    np.testing.assert_allclose(np_dx, want_dx.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(np_da, want_da.numpy(), rtol=1e-12)
+    # the registry's functional is PReLU at its initial slope: a fresh module's function
+    torch.testing.assert_close(registry.ACTIVATIONS["prelu"].functional(x), nn.PReLU().double()(x))
 
 
 @pytest.mark.parametrize(
@@ -66,7 +104,7 @@ def test_second_moment_gain_keeps_the_variance_of_a_layer(entry):
     """Monte Carlo: with Var[w] = gain^2 / n, a layer W f(z), z ~ N(0, 1), has output variance 1."""
     assert entry.gain_source == "second moment"
     z = torch.randn(400_000, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
-    second_moment = float((entry.torch_module()(z) ** 2).mean())
+    second_moment = float((entry.torch_module().double()(z).detach() ** 2).mean())
     assert entry.gain**2 * second_moment == pytest.approx(1.0, rel=1e-2)
 
 
@@ -107,6 +145,11 @@ BAD = [
         "trainlab.registry.get: expected activation to be one of 'sigmoid', 'tanh'",
     ),
     (lambda: registry.get(None), ValueError, "expected activation to be one of"),
+    (
+        lambda: registry.prelu_at_init([1.0]),
+        TypeError,
+        "prelu_at_init: expected input to be a torch.Tensor (got list)",
+    ),
     (
         lambda: registry.ACTIVATIONS["relu"].make("keras"),
         ValueError,

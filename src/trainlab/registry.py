@@ -3,16 +3,22 @@ course's own module and functional op, the NumPy reference with its derivative, 
 initialization gain.  Models, hooks, plots, widgets and tests are derived from it; adding an
 activation is one entry in :data:`ACTIVATIONS`.
 
+Every form is a function of the input alone, at the default arguments.  PReLU (He et al.,
+2015) is the one activation with a learnable parameter, the slope :math:`a`: its modules
+hold it (``weight``, initialized to 0.25), and its registry ``functional`` and
+``numpy_forward`` use that initial slope, :func:`prelu_at_init`.
+
 The gain is what :func:`torch.nn.init.calculate_gain` gives where torch knows the
-nonlinearity (sigmoid, tanh, relu, leaky_relu).  Where torch has none (ELU, ReLU6, SiLU,
-Mish, GELU, Softplus) the registry uses He et al.'s (2015, Sec. 2.2) argument itself: a
+nonlinearity (sigmoid, tanh, relu, leaky_relu, selu).  Where torch has none (PReLU, ELU,
+ReLU6, SiLU, Mish, GELU, Softplus) the registry uses He et al.'s (2015, Sec. 2.2) argument itself: a
 layer :math:`y = W f(z)` with :math:`z \sim \mathcal N(0, 1)` keeps :math:`\operatorname{Var}[y] = 1`
 when :math:`\operatorname{Var}[w] = \text{gain}^2/n_\text{in}` with
 
 .. math:: \text{gain} = 1 / \sqrt{\mathbb E_{z \sim \mathcal N(0,1)}[f(z)^2]},
 
 computed here by Gauss-Hermite quadrature.  For ReLU this gives :math:`\sqrt 2` and for
-leaky ReLU :math:`\sqrt{2/(1+a^2)}`, torch's values; for tanh it gives 1.59 where torch
+leaky ReLU :math:`\sqrt{2/(1+a^2)}`, torch's values (and for PReLU at its initial
+:math:`a = 0.25` the same formula, He et al.'s); for tanh it gives 1.59 where torch
 chose 5/3 (and for sigmoid 1.85 where torch chose 1), which is why torch's value is kept
 wherever it has one.
 
@@ -32,13 +38,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 from torch import nn
 
 from . import functional as F
 from . import init as tl_init
 from . import nn as tl_nn
 from . import numpy_ref as ref
-from ._checks import check_choice
+from ._checks import check_choice, check_tensor
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,8 @@ class Activation:
         name: the course's name (``"leaky_relu"``), as :func:`trainlab.models.mlp` takes it.
         torch_module: the ``torch.nn`` class (``nn.LeakyReLU``).
         module: trainlab's class with the same constructor (:class:`trainlab.nn.LeakyReLU`).
-        functional: trainlab's function (:func:`trainlab.functional.leaky_relu`).
+        functional: trainlab's function of the input alone (:func:`trainlab.functional.leaky_relu`;
+            for PReLU :func:`prelu_at_init`, the slope fixed at its initial 0.25).
         numpy_forward: the NumPy reference ``x -> (y, cache)``; its backward pass is
             :func:`trainlab.numpy_ref.activation_backward`.
         torch_gain_name: the name :func:`torch.nn.init.calculate_gain` knows it by, or ``None``.
@@ -90,12 +98,28 @@ class Activation:
 LIBS = ("torch", "trainlab")
 
 
-def _entry(name, cls_name, gain_name=None):
+#: PReLU's initial slope, ``torch.nn.PReLU``'s default ``init`` (He et al., 2015, Sec. 2.1).
+PRELU_INIT = 0.25
+
+
+def prelu_at_init(input):
+    """:func:`trainlab.functional.prelu` with the slope fixed at :data:`PRELU_INIT` (a constant, not
+    learned): PReLU as a function of the input alone, as a new ``PReLU()`` module computes it.
+
+    Example:
+        >>> prelu_at_init(torch.tensor([-2.0, 3.0]))
+        tensor([-0.5000,  3.0000])
+    """
+    check_tensor(input, "prelu_at_init")
+    return F.prelu(input, torch.full((1,), PRELU_INIT, dtype=input.dtype, device=input.device))
+
+
+def _entry(name, cls_name, gain_name=None, functional=None):
     return Activation(
         name,
         getattr(nn, cls_name),
         getattr(tl_nn, cls_name),
-        getattr(F, name),
+        functional or getattr(F, name),
         getattr(ref, f"{name}_forward"),
         gain_name,
     )
@@ -109,7 +133,9 @@ ACTIVATIONS: dict[str, Activation] = {
         _entry("tanh", "Tanh", "tanh"),
         _entry("relu", "ReLU", "relu"),
         _entry("leaky_relu", "LeakyReLU", "leaky_relu"),
+        _entry("prelu", "PReLU", functional=prelu_at_init),
         _entry("elu", "ELU"),
+        _entry("selu", "SELU", "selu"),
         _entry("relu6", "ReLU6"),
         _entry("silu", "SiLU"),
         _entry("mish", "Mish"),

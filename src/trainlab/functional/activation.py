@@ -17,7 +17,25 @@ import torch
 
 from .._checks import check_bool, check_choice, check_int, check_number, check_tensor
 
-__all__ = ["sigmoid", "tanh", "relu", "leaky_relu", "elu", "relu6", "silu", "mish", "gelu", "softplus", "maxout"]
+__all__ = [
+    "sigmoid",
+    "tanh",
+    "relu",
+    "leaky_relu",
+    "prelu",
+    "elu",
+    "selu",
+    "relu6",
+    "silu",
+    "mish",
+    "gelu",
+    "softplus",
+    "maxout",
+]
+
+#: SELU's constants, exactly as ``torch.nn.functional.selu`` (Klambauer et al., 2017).
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
 
 
 class ElementwiseFunction(torch.autograd.Function):
@@ -66,6 +84,13 @@ def _elu(x, alpha):
     e = torch.exp(x.clamp_max(0))
     positive = x > 0
     return torch.where(positive, x, alpha * (e - 1)), torch.where(positive, 1.0, alpha * e).to(x.dtype)
+
+
+def _selu(x):
+    e = torch.exp(x.clamp_max(0))
+    positive = x > 0
+    y = SELU_SCALE * torch.where(positive, x, SELU_ALPHA * (e - 1))
+    return y, SELU_SCALE * torch.where(positive, 1.0, SELU_ALPHA * e).to(x.dtype)  # lambda or lambda alpha e^x
 
 
 def _relu6(x):
@@ -128,6 +153,61 @@ def elu(input, alpha=1.0, inplace=False):
     r""":math:`x` for :math:`x>0`, else :math:`\alpha(e^x-1)` (Clevert et al., 2016). ``inplace`` is ignored."""
     alpha = check_number(alpha, "elu", "alpha")
     return _apply("elu", input, inplace, _elu, alpha)
+
+
+def selu(input, inplace=False):
+    r"""SELU (Klambauer et al., 2017): :math:`\lambda x` for :math:`x>0`, else :math:`\lambda\alpha(e^x-1)` with
+    torch's :math:`\lambda \approx 1.0507`, :math:`\alpha \approx 1.6733`. ``inplace`` is ignored."""
+    return _apply("selu", input, inplace, _selu)
+
+
+class PReLUFunction(torch.autograd.Function):
+    """``y = x`` if ``x > 0`` else ``a x``; backward ``dx = dy * (1 or a)`` and
+    ``da_c = sum(dy * (0 or x))`` over every axis but the channel axis 1."""
+
+    @staticmethod
+    def forward(ctx, x, weight):
+        a = weight.reshape((1, -1) + (1,) * (x.dim() - 2)) if x.dim() >= 2 and weight.numel() > 1 else weight
+        positive = x > 0
+        ctx.save_for_backward(torch.where(positive, torch.ones_like(x), a), torch.where(positive, 0.0, x))
+        ctx.weight_shape = weight.shape
+        return torch.where(positive, x, a * x)
+
+    @staticmethod
+    def backward(ctx, dy):
+        dydx, dyda = ctx.saved_tensors
+        g = dy * dyda
+        if len(ctx.weight_shape) and ctx.weight_shape[0] > 1:  # one slope per channel
+            da = g.sum(dim=[d for d in range(g.dim()) if d != 1])
+        else:
+            da = g.sum().reshape(ctx.weight_shape)
+        return dy * dydx, da
+
+
+def prelu(input, weight):
+    r"""PReLU (He et al., 2015): :math:`x` for :math:`x>0`, else :math:`a x` with a learnable slope
+    ``weight`` :math:`= a`, a tensor of one element or of ``input.shape[1]`` elements (one per
+    channel; a 1-D input has one channel), as ``torch.nn.functional.prelu``.  Its gradient
+    flows to ``weight`` too: :math:`\partial y/\partial a = x` where :math:`x \le 0`, else 0.
+
+    Example:
+        >>> a = torch.tensor([0.25], requires_grad=True)
+        >>> y = prelu(torch.tensor([-2.0, 3.0]), a)
+        >>> y.sum().backward()
+        >>> y.detach(), a.grad
+        (tensor([-0.5000,  3.0000]), tensor([-2.]))
+    """
+    check_tensor(input, "prelu")
+    check_tensor(weight, "prelu", "weight")
+    channels = input.shape[1] if input.dim() >= 2 else 1
+    if weight.numel() not in (1, channels) or weight.dim() > 1:
+        raise ValueError(
+            f"prelu: expected weight of one element or of {channels} elements, one slope per channel "
+            f"(got shape {tuple(weight.shape)})"
+        )
+    if weight.dtype != input.dtype:
+        raise TypeError(f"prelu: expected weight of the dtype of input, {input.dtype} (got {weight.dtype})")
+    return PReLUFunction.apply(input, weight)
 
 
 def relu6(input, inplace=False):

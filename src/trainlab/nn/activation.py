@@ -9,13 +9,27 @@ Each prints exactly as its ``torch.nn`` twin (``GELU(approximate='tanh')``,
 
 from __future__ import annotations
 
-import torch  # noqa: F401  (used by the doctest)
+import torch
 from torch import nn
 
 from .. import functional as F
 from .._checks import check_bool, check_choice, check_int, check_number
 
-__all__ = ["Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "ReLU6", "SiLU", "Mish", "GELU", "Softplus", "Maxout"]
+__all__ = [
+    "Sigmoid",
+    "Tanh",
+    "ReLU",
+    "LeakyReLU",
+    "PReLU",
+    "ELU",
+    "SELU",
+    "ReLU6",
+    "SiLU",
+    "Mish",
+    "GELU",
+    "Softplus",
+    "Maxout",
+]
 
 
 class Sigmoid(nn.Module):
@@ -57,6 +71,13 @@ class ReLU6(_Inplace):
         return F.relu6(input)
 
 
+class SELU(_Inplace):
+    """:func:`trainlab.functional.selu` as a module."""
+
+    def forward(self, input):
+        return F.selu(input)
+
+
 class Mish(_Inplace):
     """:func:`trainlab.functional.mish` as a module."""
 
@@ -93,6 +114,28 @@ class LeakyReLU(nn.Module):
 
     def extra_repr(self):
         return f"negative_slope={self.negative_slope}{', inplace=True' if self.inplace else ''}"
+
+
+class PReLU(nn.Module):
+    """:func:`trainlab.functional.prelu` as a module: a learnable slope ``weight`` of shape
+    ``(num_parameters,)`` (1, or the number of channels), initialized to ``init`` (He et al., 2015: 0.25).
+
+    Example:
+        >>> PReLU(), PReLU(3, 0.1).weight.shape
+        (PReLU(num_parameters=1), torch.Size([3]))
+    """
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None, dtype=None):
+        super().__init__()
+        self.num_parameters = check_int(num_parameters, "PReLU", "num_parameters", minimum=1)
+        self.init = check_number(init, "PReLU", "init")
+        self.weight = nn.Parameter(torch.full((num_parameters,), self.init, device=device, dtype=dtype))
+
+    def forward(self, input):
+        return F.prelu(input, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.num_parameters}"
 
 
 class ELU(nn.Module):

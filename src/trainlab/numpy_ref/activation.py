@@ -4,8 +4,10 @@ Every ``<name>_forward(x, ...)`` returns ``(y, cache)`` where ``cache["dydx"]`` 
 local derivative :math:`f'(x)` written right under :math:`f(x)` (micrograd's layout), so
 every backward pass is the chain rule :math:`dx = dy \cdot f'(x)`; ``<name>_backward``
 is that one line.  Maxout (Goodfellow et al., 2013) is the one that is not elementwise.
-Derivatives at kinks follow PyTorch: ReLU'(0) = 0, LeakyReLU'(0) = slope, ReLU6'(0) =
-ReLU6'(6) = 0.  A backward pass refuses a ``dy`` whose shape differs from the forward
+PReLU (He et al., 2015) is the one with a learnable parameter: its cache also holds
+:math:`\partial y/\partial a`, and :func:`prelu_backward` returns the slope's gradient too.
+Derivatives at kinks follow PyTorch: ReLU'(0) = 0, LeakyReLU'(0) = PReLU'(0) = slope,
+ReLU6'(0) = ReLU6'(6) = 0.  A backward pass refuses a ``dy`` whose shape differs from the forward
 output's (it never broadcasts).
 """
 
@@ -21,7 +23,10 @@ __all__ = [
     "tanh_forward",
     "relu_forward",
     "leaky_relu_forward",
+    "prelu_forward",
+    "prelu_backward",
     "elu_forward",
+    "selu_forward",
     "relu6_forward",
     "silu_forward",
     "mish_forward",
@@ -92,12 +97,80 @@ def leaky_relu_forward(x, negative_slope: float = 0.01):
     return _out(np.where(x > 0, x, negative_slope * x), np.where(x > 0, 1.0, negative_slope).astype(x.dtype))
 
 
+def prelu_forward(x, weight=0.25):
+    r"""PReLU (He et al., 2015): :math:`x` if :math:`x > 0` else :math:`a x`, with a learnable slope :math:`a`.
+
+    ``weight`` is :math:`a`: a number, or an array of shape ``(1,)`` or ``(C,)`` (one slope per
+    channel, ``C = x.shape[1]``; a 1-D ``x`` has one channel), as ``torch.nn.functional.prelu``.
+    Default ``0.25``, ``torch.nn.PReLU``'s initial value.  The cache holds
+    :math:`\partial y/\partial x` (1 or :math:`a`, so :func:`activation_backward` works) and
+    :math:`\partial y/\partial a` (0 or :math:`x`), which :func:`prelu_backward` sums per channel.
+
+    Example:
+        >>> y, cache = prelu_forward(np.array([-2.0, 3.0]))
+        >>> y
+        array([-0.5,  3. ])
+        >>> prelu_backward(np.array([1.0, 1.0]), cache)
+        (array([0.25, 1.  ]), -2.0)
+    """
+    name = "prelu_forward"
+    x = check_array(x, name, "x")
+    channels = x.shape[1] if x.ndim >= 2 else 1
+    if isinstance(weight, np.ndarray):
+        a = check_array(weight, name, "weight")
+        if a.shape not in ((1,), (channels,)):
+            raise ValueError(
+                f"{name}: expected weight of shape (1,) or ({channels},), one slope per channel (got shape {a.shape})"
+            )
+        shape = (1, -1) + (1,) * (x.ndim - 2) if a.shape == (channels,) and x.ndim >= 2 else (-1,)
+        a_x = a.reshape(shape) if x.ndim >= 1 else a[0]
+    else:
+        a = a_x = check_number(weight, name, "weight")
+    positive = x > 0
+    dydx = np.where(positive, np.ones_like(x), a_x * np.ones_like(x)).astype(x.dtype)
+    y = np.where(positive, x, a_x * x).astype(x.dtype)
+    dyda = np.where(positive, 0.0, x).astype(x.dtype)
+    return y, {"dydx": dydx, "dyda": dyda, "weight_shape": np.shape(a)}
+
+
+def prelu_backward(dy, cache):
+    r"""PReLU, backward pass: ``(dx, dweight)`` with :math:`dx = dy \cdot f'(x)` and
+    :math:`da_c = \sum dy \cdot \partial y/\partial a` over every axis but the channel one
+    (over all axes for a single slope); ``dweight`` has the shape of the forward's ``weight``
+    (a ``float`` when it was a number)."""
+    name = "prelu_backward"
+    cache = _check_cache(cache, name, ("dydx", "dyda", "weight_shape"), "prelu_forward")
+    dy = check_array(dy, name, "dy")
+    check_same_shape(dy, cache["dydx"], name, "dy", "the forward output")
+    g = dy * cache["dyda"]
+    shape = cache["weight_shape"]
+    if shape == () or shape == (1,):
+        total = g.sum()
+        return dy * cache["dydx"], (float(total) if shape == () else np.array([total], dtype=dy.dtype))
+    return dy * cache["dydx"], g.sum(axis=tuple(i for i in range(g.ndim) if i != 1))
+
+
 def elu_forward(x, alpha: float = 1.0):
     r""":math:`x` if :math:`x > 0` else :math:`\alpha(e^x - 1)` (Clevert et al., 2016); derivative 1 or :math:`\alpha e^x`."""
     x = check_array(x, "elu_forward", "x")
     alpha = check_number(alpha, "elu_forward", "alpha")
     e = np.exp(np.minimum(x, 0.0))
     return _out(np.where(x > 0, x, alpha * (e - 1.0)), np.where(x > 0, 1.0, alpha * e).astype(x.dtype))
+
+
+#: SELU's constants, exactly as ``torch.nn.SELU`` (Klambauer et al., 2017, Eq. 14: the fixed point
+#: mean 0, variance 1 of a layer with weights of mean 0 and variance 1/n).
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu_forward(x):
+    r"""SELU (Klambauer et al., 2017): :math:`\lambda x` if :math:`x > 0` else :math:`\lambda\alpha(e^x - 1)`,
+    :math:`\lambda \approx 1.0507`, :math:`\alpha \approx 1.6733`; derivative :math:`\lambda` or :math:`\lambda\alpha e^x`."""
+    x = check_array(x, "selu_forward", "x")
+    e = np.exp(np.minimum(x, 0.0))
+    y = SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * (e - 1.0))
+    return _out(y.astype(x.dtype), (SELU_SCALE * np.where(x > 0, 1.0, SELU_ALPHA * e)).astype(x.dtype))
 
 
 def relu6_forward(x):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...exercises import CheckResult, as_array
 from ...gradcheck import relative_error
 from ...i18n import _, localize_number_text
 from ...numpy_ref import batch_norm_backward, batch_norm_forward
@@ -27,56 +28,6 @@ NAMES = ("dx", "dgamma", "dbeta")
 #: than 1e-2.
 TOLERANCES = {np.dtype(np.float64): 1e-7, np.dtype(np.float32): 1e-4, np.dtype(np.float16): 1e-2}
 TOLERANCE = TOLERANCES[np.dtype(np.float64)]
-
-
-class CheckResult:
-    """The verdict of a checker: true when the answer is right; ``lines`` holds the feedback.
-
-    It is what a checker returns, so ``if check(...)`` and ``assert check(...)`` work; unlike a
-    bare ``True``/``False`` it shows nothing when it ends a notebook cell (the feedback is
-    already printed in the lesson's language), or the feedback when it was not printed.
-    """
-
-    def __init__(self, ok: bool, lines: list[str], printed: bool):
-        self.ok, self.lines, self._printed = bool(ok), list(lines), printed
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-    def __eq__(self, other) -> bool:
-        if isinstance(other, CheckResult):
-            return self.ok == other.ok
-        return self.ok == other if isinstance(other, bool) else NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.ok)
-
-    def __repr__(self) -> str:
-        return f"CheckResult(ok={self.ok})"
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines)
-
-    def _ipython_display_(self) -> None:
-        # IPython calls this instead of showing repr() as the cell's result.
-        if not self._printed:
-            print(str(self))
-
-
-def _as_array(value):
-    """The reader's gradient as a NumPy array, or ``None`` when it is not an array of numbers
-    (``torch.Tensor``s, also ones that require grad, are detached first)."""
-    if value is None:
-        return None
-    if hasattr(value, "detach"):
-        value = value.detach().cpu().numpy()
-    try:
-        array = np.asarray(value)
-    except Exception:  # noqa: BLE001 - anything that is not array-like is reported, not raised
-        return None
-    if array.dtype.kind not in "fiu" or array.dtype == object:
-        return None
-    return array
 
 
 def _short(number: float) -> str:
@@ -138,7 +89,7 @@ def check_batch_norm_backward(fn, verbose: bool = True, seed: int = 0) -> CheckR
         else:
             got = dict(zip(NAMES, answer))
     if got is not None:
-        arrays = {name: _as_array(value) for name, value in got.items()}
+        arrays = {name: as_array(value) for name, value in got.items()}
         loose = sorted({str(a.dtype) for a in arrays.values() if a is not None and _tolerance(a) > TOLERANCE})
         for name in NAMES:
             g, w = arrays[name], want[name]
