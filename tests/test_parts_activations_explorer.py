@@ -11,6 +11,7 @@ from torch import nn
 
 from conftest import bad_input_test
 from trainlab.parts.activations import explorer as E
+from trainlab.parts.activations.catalogue import display_name
 from trainlab.registry import ACTIVATIONS
 
 
@@ -46,7 +47,8 @@ def test_plot_and_explorer_offer_every_activation():
     assert len(fig.axes) == 4
     explorer = E.activation_explorer(depth=3)
     menus = [c for c in explorer.children if hasattr(c, "options")]
-    assert list(menus[0].options) == list(ACTIVATIONS)
+    assert [value for _label, value in menus[0].options] == list(ACTIVATIONS)
+    assert [label for label, _value in menus[0].options][:2] == [display_name("sigmoid"), "tanh"]
     assert list(menus[1].options) == list(E.DISTRIBUTIONS)
 
 

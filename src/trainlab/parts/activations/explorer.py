@@ -22,6 +22,7 @@ from ... import registry
 from ..._checks import check_choice, check_int
 from ...figures import finish
 from ...i18n import _
+from .catalogue import display_name
 
 #: The input distributions the explorer offers, by the name it shows.
 DISTRIBUTIONS = ("N(0, 1)", "N(0, 5²)", "U(0, 1)")
@@ -88,7 +89,7 @@ def plot_explorer(activation: str = "sigmoid", distribution: str = "N(0, 1)", de
     ax = axes[0]
     ax.plot(x.detach(), y.detach(), label="f")
     ax.plot(x.detach(), dy, "--", label="f′")
-    ax.set_title(activation)
+    ax.set_title(display_name(activation))
     ax.set_xlabel("x")
     ax.legend()
     ax.grid(True, alpha=0.3)
@@ -122,7 +123,9 @@ def activation_explorer(depth: int = 20):
     from IPython.display import display
 
     controls = {
-        "activation": w.Dropdown(options=list(registry.ACTIVATIONS), value="sigmoid", description="activation"),
+        "activation": w.Dropdown(
+            options=[(display_name(n), n) for n in registry.ACTIVATIONS], value="sigmoid", description=_("activation")
+        ),
         "distribution": w.Dropdown(options=list(DISTRIBUTIONS), value="N(0, 1)", description="x ~"),
     }
     out = w.Output()
