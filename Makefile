@@ -99,11 +99,13 @@ execute: $(STAMP) ## re-run the notebooks and store their outputs (after editing
 
 # Numbers a lesson quotes from a run longer than its default live in results files that this
 # regenerates (tests compare the lessons' stored outputs with them). About 11 minutes on 2 cores.
-results: $(STAMP) ## regenerate the stored results of the lessons' full runs (bn-mnist-figure1: 50,000 steps; act-krizhevsky: 6 seeds)
+results: $(STAMP) ## regenerate the stored results of the lessons' full runs (bn-mnist-figure1: 50,000 steps; act-krizhevsky: 6 seeds; act-catalogue: activation costs)
 	@env $(PINNED_NUMERICS) $(BIN)/python -m trainlab.parts.batchnorm.figure1 --full --jobs 2 \
 	  --out src/trainlab/parts/batchnorm/results/bn-mnist-figure1-full.json
 	@env $(PINNED_NUMERICS) $(BIN)/python -m trainlab.parts.activations.krizhevsky --full \
 	  --out src/trainlab/parts/activations/results/act-krizhevsky-full.json
+	@env $(PINNED_NUMERICS) $(BIN)/python -m trainlab.parts.activations.properties --cost \
+	  --out src/trainlab/parts/activations/results/act-catalogue-cost.json
 
 # Each lesson's run time and the suite's parts, into docs/timings.md (a report, not a test;
 # about 15 minutes on 2 cores: it runs the notebooks once, nbval twice and the other checks once).

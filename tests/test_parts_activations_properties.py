@@ -1,7 +1,10 @@
 """trainlab.parts.activations.properties: the catalogue lesson's table, timings, maxout, SELU,
 GELU, Swish and sigmoid measurements, each against torch or an independent computation."""
 
+import json
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,24 +14,30 @@ import trainlab
 from conftest import bad_input_test
 from trainlab.data import Split
 from trainlab.parts.activations.properties import (
+    check_cost,
     check_elu_derivative,
     cost_ratios,
     deep_stack_statistics,
     first_to_last_gradient_ratio,
     fit_binary_classifier,
+    format_cost,
     format_property_table,
     gelu_tanh_max_difference,
     maxout_1d,
     maxout_exact_cases,
     maxout_parameter_count,
+    measure_cost,
     property_table,
     softmax2_vs_sigmoid,
+    stored_cost_ratios,
     swish_distances,
     tangent_maxout_error,
     text_table,
     time_forward_backward,
 )
 from trainlab.registry import ACTIVATIONS
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _tiny_split(seed=0):
@@ -77,6 +86,46 @@ def test_timings_are_positive_and_ratios_divide_by_the_matmul():
     assert set(times) == {"matmul", "relu", "sigmoid"} and all(t > 0 for t in times.values())
     ratios = cost_ratios(["tanh"], batch=8, features=16, repeats=2)
     assert set(ratios) == {"tanh"} and ratios["tanh"] > 0
+
+
+def test_the_stored_cost_file_covers_every_activation_with_positive_ratios():
+    stored = stored_cost_ratios()
+    assert list(stored["ratios"]) == list(ACTIVATIONS) and all(r > 0 for r in stored["ratios"].values())
+    assert stored["settings"]["threads"] == 1 and stored["settings"]["features"] == 1024
+    assert stored["settings"]["repeats"] >= 31 and stored["settings"]["batch"] == 128
+    assert {"torch", "machine", "cpu", "date"} <= set(stored["machine"])
+    # the copy in the source tree is the one the package ships
+    path = ROOT / "src" / "trainlab" / "parts" / "activations" / "results" / "act-catalogue-cost.json"
+    assert stored_cost_ratios(path) == stored
+
+
+def test_measure_cost_records_its_settings_and_format_cost_prints_verdicts():
+    record = measure_cost(batch=4, features=8, repeats=1)
+    assert check_cost(record) is record and record["settings"]["repeats"] == 1
+    fake = {**record, "ratios": {n: 0.5 for n in ACTIVATIONS} | {"sigmoid": 0.25}}
+    trainlab.set_language("cs")
+    text = format_cost(fake, stored=False)
+    trainlab.set_language("en")
+    assert "změřeno na tomto počítači" in text and "sigmoid 0,25" in text and "tanh 0,50" in text
+    assert text.endswith("< 0,1: ✗") and "relu ✓" in text
+
+
+@pytest.mark.parametrize("lang", ["vi", "cs"])
+def test_the_lesson_prints_exactly_what_the_stored_cost_file_gives(lang):
+    cells = json.loads((ROOT / "notebooks" / lang / "act-catalogue.ipynb").read_text(encoding="utf-8"))["cells"]
+    (cell,) = [c for c in cells if c["cell_type"] == "code" and "stored_cost_ratios()" in "".join(c["source"])]
+    source = "".join(cell["source"])
+    assert "MEASURE_HERE = False\n" in source, "live timing is off by default"
+    printed = "".join("".join(o["text"]) for o in cell["outputs"] if o.get("name") == "stdout")
+    trainlab.set_language(lang)
+    switch = trainlab.i18n._(
+        "MEASURE_HERE = False: set it to True at the top of this cell to time the activations on your machine."
+    )
+    want = format_cost(stored_cost_ratios()) + "\n\n" + switch + "\n"
+    trainlab.set_language("en")
+    assert printed == want
+    live = re.compile(r"(?<!stored_)cost_ratios\(|time_forward_backward\(")  # only behind MEASURE_HERE
+    assert not any(live.search("".join(c["source"])) for c in cells if c["cell_type"] == "code")
 
 
 def test_maxout_builds_relu_leaky_relu_and_abs_exactly():
@@ -162,6 +211,11 @@ BAD = [
     (lambda: maxout_1d(torch.zeros(2), [1.0], [0.0, 1.0]), ValueError, "maxout_1d: expected weights and biases"),
     (lambda: maxout_exact_cases([0.0]), TypeError, "maxout_exact_cases: expected x to be a torch.Tensor"),
     (lambda: cost_ratios("relu"), TypeError, "cost_ratios: expected names to be a list"),
+    (lambda: measure_cost(repeats=0), ValueError, "measure_cost: expected repeats >= 1"),
+    (lambda: check_cost([]), TypeError, "check_cost: expected record to be a dict"),
+    (lambda: check_cost({"ratios": {}, "settings": {}}), ValueError, "check_cost: expected record['machine']"),
+    (lambda: stored_cost_ratios(3), TypeError, "stored_cost_ratios: expected path to be None or a file path"),
+    (lambda: format_cost(stored_cost_ratios(), stored="yes"), TypeError, "format_cost: expected stored"),
     (lambda: tangent_maxout_error(0), ValueError, "tangent_maxout_error: expected pieces >= 1"),
     (lambda: maxout_parameter_count(4, 4, "2"), TypeError, "maxout_parameter_count: expected pieces to be an int"),
     (lambda: deep_stack_statistics("swish"), ValueError, "deep_stack_statistics: expected activation to be one of"),

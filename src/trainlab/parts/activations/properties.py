@@ -13,9 +13,17 @@ Example:
 
 from __future__ import annotations
 
+import argparse
+import datetime
+import json
 import math
+import os
+import platform
 import statistics
+import sys
 import time
+from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -159,8 +167,8 @@ def time_forward_backward(names=None, batch: int = 128, features: int = 1024, re
     on a ``(batch, features)`` tensor, the size of that layer's output.  The runs are
     interleaved (each of ``repeats`` rounds times every part once, after one warm-up round), so
     a slow moment of a shared machine hits all parts alike, and run on one thread (restored
-    afterwards), so that the comparison does not depend on the number of cores.  Times depend on the machine: a
-    lesson prints only coarse verdicts built from them (see :func:`cost_ratios`)."""
+    afterwards), so that the comparison does not depend on the number of cores.  Times depend on the machine
+    and its load: the lesson prints a stored measurement (:func:`stored_cost_ratios`), never live ones."""
     names = _names(names, "time_forward_backward")
     batch = check_int(batch, "time_forward_backward", "batch", minimum=1)
     features = check_int(features, "time_forward_backward", "features", minimum=1)
@@ -203,6 +211,107 @@ def cost_ratios(names=None, **kwargs) -> dict[str, float]:
     :func:`time_forward_backward` (``kwargs`` go there)."""
     times = time_forward_backward(_names(names, "cost_ratios"), **kwargs)
     return {k: v / times["matmul"] for k, v in times.items() if k != "matmul"}
+
+
+#: The stored measurement of :func:`cost_ratios` the catalogue lesson prints (shipped in
+#: ``results/``), regenerated with::
+#:
+#:     python -m trainlab.parts.activations.properties --cost --out src/trainlab/parts/activations/results/act-catalogue-cost.json
+COST_RESULTS = "act-catalogue-cost.json"
+#: The environment variables that pin the numerics (and so the kernels timed).
+PINNED = ("OMP_NUM_THREADS", "MKL_CBWR", "ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "OPENBLAS_CORETYPE")
+
+
+def _cpu_name() -> str:
+    """The CPU's model name from ``/proc/cpuinfo`` where there is one, else ``platform.processor()``."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "?"
+
+
+def measure_cost(batch: int = 128, features: int = 1024, repeats: int = 101, seed: int = 0) -> dict:
+    """:func:`cost_ratios` of every registry activation (median of ``repeats`` interleaved
+    rounds, one thread) with what the numbers depend on: ``{"ratios", "settings", "machine"}``,
+    the record :func:`format_cost` prints and ``--cost`` stores."""
+    batch = check_int(batch, "measure_cost", "batch", minimum=1)
+    features = check_int(features, "measure_cost", "features", minimum=1)
+    repeats = check_int(repeats, "measure_cost", "repeats", minimum=1)
+    ratios = cost_ratios(batch=batch, features=features, repeats=repeats, seed=seed)
+    return {
+        "ratios": ratios,
+        "settings": {"batch": batch, "features": features, "repeats": repeats, "threads": 1, "seed": seed},
+        "machine": {
+            "torch": torch.__version__,
+            "machine": platform.machine(),
+            "cpu": _cpu_name(),
+            "date": datetime.date.today().isoformat(),
+            "pinned_numerics": {k: os.environ.get(k) for k in PINNED},
+        },
+    }
+
+
+def check_cost(record) -> dict:
+    """``record`` (a :func:`measure_cost` result) checked: ratios positive and one per registry
+    activation, settings and machine present; returns it."""
+    check_type(record, "check_cost", "record", dict, "a dict")
+    for key in ("ratios", "settings", "machine"):
+        if not isinstance(record.get(key), dict):
+            raise ValueError(f"check_cost: expected record[{key!r}] to be a dict (got {record.get(key)!r})")
+    ratios = record["ratios"]
+    if set(ratios) != set(registry.ACTIVATIONS):
+        raise ValueError(f"check_cost: expected one ratio per registry activation (got {sorted(ratios)})")
+    if not all(isinstance(r, (int, float)) and math.isfinite(r) and r > 0 for r in ratios.values()):
+        raise ValueError(f"check_cost: expected positive ratios (got {ratios})")
+    return record
+
+
+def stored_cost_ratios(path=None) -> dict:
+    """The stored :func:`measure_cost` record (``path=None``: the copy shipped in ``trainlab``), checked."""
+    if path is None:
+        text = (
+            resources.files("trainlab.parts.activations").joinpath("results", COST_RESULTS).read_text(encoding="utf-8")
+        )
+    else:
+        check_type(path, "stored_cost_ratios", "path", (str, Path), "None or a file path")
+        text = Path(path).read_text(encoding="utf-8")
+    return check_cost(json.loads(text))
+
+
+def _two_digits(value: float) -> str:
+    """``value`` > 0 rounded to two significant digits, written by :func:`fmt`."""
+    value = float(f"{value:.2g}")
+    return fmt(value, max(0, 1 - math.floor(math.log10(value))))
+
+
+def format_cost(record, stored: bool = True) -> str:
+    """The lines a lesson prints about a :func:`measure_cost` record, in the current language:
+    where and how it was measured, each ratio (two significant digits) and the verdicts
+    "activation / matmul < 1" and "sigmoid / matmul < 0.1" computed from the ratios."""
+    check_cost(record)
+    stored = check_bool(stored, "format_cost", "stored")
+    s, m, ratios = record["settings"], record["machine"], record["ratios"]
+    yes_no = {True: "✓", False: "✗"}
+    head = _("stored measurement") if stored else _("measured here")
+    return "\n".join(
+        [
+            head
+            + ": "
+            + _("{cpu} ({machine}), torch {torch}, {date}").format(
+                cpu=m["cpu"], machine=m["machine"], torch=m["torch"], date=m["date"]
+            ),
+            _("one thread, Linear({f}, {f}), batch {batch}, median of {repeats} rounds").format(
+                f=s["features"], batch=fmt(s["batch"]), repeats=fmt(s["repeats"])
+            ),
+            _("time of activation / time of matmul (forward + backward):"),
+            "  " + "; ".join(f"{name} {_two_digits(r)}" for name, r in ratios.items()),
+            _("activation / matmul < 1:") + " " + ", ".join(f"{name} {yes_no[r < 1]}" for name, r in ratios.items()),
+            _("sigmoid / matmul < 0.1:") + " " + yes_no[ratios["sigmoid"] < 0.1],
+        ]
+    )
 
 
 # --------------------------------------------------------------------------------- maxout
@@ -421,6 +530,11 @@ __all__ = [
     "format_property_table",
     "time_forward_backward",
     "cost_ratios",
+    "COST_RESULTS",
+    "measure_cost",
+    "check_cost",
+    "stored_cost_ratios",
+    "format_cost",
     "maxout_1d",
     "maxout_exact_cases",
     "tangent_maxout_error",
@@ -433,3 +547,26 @@ __all__ = [
     "first_to_last_gradient_ratio",
     "check_elu_derivative",
 ]
+
+
+def _main(argv=None) -> Path:
+    """Command line: ``--cost --out FILE`` measures :func:`measure_cost` and stores it as JSON."""
+    parser = argparse.ArgumentParser(
+        prog="python -m trainlab.parts.activations.properties", description=_main.__doc__.split("\n")[0]
+    )
+    parser.add_argument("--cost", action="store_true", required=True, help="measure the cost ratios")
+    parser.add_argument("--out", required=True, help="the JSON file to write")
+    parser.add_argument("--repeats", type=int, default=101, help="interleaved rounds (the median is kept)")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    record = measure_cost(repeats=args.repeats)
+    record["machine"]["seconds"] = round(time.perf_counter() - start, 1)
+    path = Path(args.out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(check_cost(record), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {path} ({record['machine']['seconds']} s)", file=sys.stderr)
+    return path
+
+
+if __name__ == "__main__":
+    _main()
