@@ -267,7 +267,11 @@ NOTES = """
   multiply). trainlab keeps PyTorch's mask for the same seed: one float64 uniform per value
   kept where `u < 1 - p`, the numbers `bernoulli_(1 - p)` draws, but drawn with `torch.rand`,
   which makes it faster than native. The textbook forward draws float32 uniforms (half the
-  random bits, a different mask), which is most of its lead over trainlab.
+  random bits, a different mask), which is most of its lead over trainlab. What a float32
+  mask would cost in fidelity: it is not torch's mask for the same seed (at p = 0.5 the two
+  agree at about half the positions, as two independent masks would; the lesson
+  dropout-in-practice prints this), so trainlab's dropout would no longer equal
+  `torch.nn.Dropout` bit for bit, which its tests and lessons rely on.
 - **What bounds the compiled path.** About 0.2 ms per forward+backward call of fixed cost
   (Dynamo's guards, AOTAutograd's wrapper; measured on a tiny input), which on
   `(256, 1024)` is half of native's time. Beyond that, Inductor generates generic loops from
