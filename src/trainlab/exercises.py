@@ -25,6 +25,20 @@ class CheckResult:
     def __init__(self, ok: bool, lines: list[str], printed: bool):
         self.ok, self.lines, self._printed = bool(ok), list(lines), printed
 
+    @classmethod
+    def report(cls, ok: bool, lines: list[str], verbose: bool) -> CheckResult:
+        """How every checker ends: print ``lines`` (the feedback, in the reader's language) when
+        ``verbose``, and return the verdict, which then shows nothing more in a notebook.
+
+        Example:
+            >>> CheckResult.report(False, ["✗ dx is wrong"], verbose=True)
+            ✗ dx is wrong
+            CheckResult(ok=False)
+        """
+        if verbose:
+            print("\n".join(lines))
+        return cls(ok, lines, printed=verbose)
+
     def __bool__(self) -> bool:
         return self.ok
 

@@ -45,12 +45,6 @@ def _call(fn, args, lines):
         return None, False
 
 
-def _finish(ok, lines, verbose):
-    if verbose:
-        print("\n".join(lines))
-    return CheckResult(ok, lines, printed=verbose)
-
-
 def check_composed_affine(fn, verbose: bool = True, seed: int = 0) -> CheckResult:
     r"""Check ``fn(weights, biases) -> (W, b)``: for layers :math:`h \mapsto W_k h + b_k`, given as
     lists of float64 NumPy arrays (``weights[k]`` of shape ``(out_k, in_k)``, first layer first),
@@ -122,7 +116,7 @@ def check_composed_affine(fn, verbose: bool = True, seed: int = 0) -> CheckResul
     if ok:
         depths = ", ".join(str(d) for d in sorted(len(w) - 1 for w in STACKS))
         lines.append("✓ " + _("W and b are correct for stacks of {depths} layers.").format(depths=depths))
-    return _finish(ok, lines, verbose)
+    return CheckResult.report(ok, lines, verbose)
 
 
 def check_derivative(fn, name: str, verbose: bool = True) -> CheckResult:
@@ -140,12 +134,12 @@ def check_derivative(fn, name: str, verbose: bool = True) -> CheckResult:
     lines = []
     answer, ran = _call(fn, (x.copy(),), lines)
     if not ran:
-        return _finish(False, lines, verbose)
+        return CheckResult.report(False, lines, verbose)
     got = as_array(answer)
     if got is None or got.shape != want.shape:
         what = type(answer).__name__ if got is None else f"shape {got.shape}"
         lines.append("✗ " + _("expected an array of {n} numbers, got {what}").format(n=x.size, what=what))
-        return _finish(False, lines, verbose)
+        return CheckResult.report(False, lines, verbose)
     bad = np.flatnonzero(~np.isclose(got.astype(np.float64), want, rtol=1e-5, atol=1e-6))
     if bad.size:
         i = int(bad[0])
@@ -157,6 +151,6 @@ def check_derivative(fn, name: str, verbose: bool = True) -> CheckResult:
         )
         if name == "softplus" and np.allclose(got, 1 / (1 + np.exp(x))):
             lines.append("  " + _("Hint: the derivative of ln(1 + eˣ) is eˣ/(1 + eˣ); divide by eˣ above and below."))
-        return _finish(False, lines, verbose)
+        return CheckResult.report(False, lines, verbose)
     lines.append("✓ " + _("f′ is correct at all {n} points from -8 to 8.").format(n=x.size))
-    return _finish(True, lines, verbose)
+    return CheckResult.report(True, lines, verbose)

@@ -440,9 +440,7 @@ def check_epochs_to_threshold(fn, verbose: bool = True) -> CheckResult:
         lines.append(
             _("hint: interpolate linearly between the last error above the threshold and the first at or below it")
         )
-    if verbose:
-        print("\n".join(lines))
-    return CheckResult(ok, lines, printed=verbose)
+    return CheckResult.report(ok, lines, verbose)
 
 
 def _main(argv=None) -> Path:

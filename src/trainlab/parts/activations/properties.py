@@ -518,9 +518,7 @@ def check_elu_derivative(fn, verbose: bool = True) -> CheckResult:
             break
     if ok:
         lines.append("✓ " + _("The ELU derivative is correct for every α tried."))
-    if verbose:
-        print("\n".join(lines))
-    return CheckResult(ok, lines, printed=verbose)
+    return CheckResult.report(ok, lines, verbose)
 
 
 __all__ = [

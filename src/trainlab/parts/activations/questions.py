@@ -381,7 +381,4 @@ def check_dead_fraction(fn, verbose: bool = True, seed: int = 0) -> CheckResult:
                         "Hint: you measured how often a unit outputs 0; a dead unit is 0 for every input (use .all over the examples)."
                     )
                 )
-    result = CheckResult(ok, lines, printed=verbose)
-    if verbose:
-        print(str(result))
-    return result
+    return CheckResult.report(ok, lines, verbose)

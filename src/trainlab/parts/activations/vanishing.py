@@ -321,9 +321,7 @@ def check_bound_function(fn, verbose: bool = True) -> CheckResult:
         break
     if ok:
         lines.append(_("✓ correct: the bound is (‖W‖ · max|f′|)^n"))
-    if verbose:
-        print("\n".join(lines))
-    return CheckResult(ok, lines, printed=verbose)
+    return CheckResult.report(ok, lines, verbose)
 
 
 #: The interval exercise 2 asks the gradient ratio to fall in, and the smallest
@@ -376,6 +374,4 @@ def check_tanh_gain(gain, x, y, verbose: bool = True) -> CheckResult:
     else:
         ok = True
         lines.append(_("✓ the gradient keeps its size through the 20 layers"))
-    if verbose:
-        print("\n".join(lines))
-    return CheckResult(ok, lines, printed=verbose)
+    return CheckResult.report(ok, lines, verbose)

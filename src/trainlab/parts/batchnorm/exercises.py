@@ -148,6 +148,4 @@ def check_batch_norm_backward(fn, verbose: bool = True, seed: int = 0) -> CheckR
                     tol64=_short(TOLERANCE),
                 )
             )
-    if verbose:
-        print("\n".join(lines))
-    return CheckResult(ok, lines, printed=verbose)
+    return CheckResult.report(ok, lines, verbose)

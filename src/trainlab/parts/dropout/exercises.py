@@ -34,12 +34,6 @@ def _close(got: float, want: float) -> bool:
     return abs(got - want) <= RTOL * abs(want)
 
 
-def _finish(ok, lines, verbose):
-    if verbose:
-        print("\n".join(lines))
-    return CheckResult(ok, lines, printed=verbose)
-
-
 def check_scale_factor(factor, p: float = 0.3, verbose: bool = True) -> CheckResult:
     r"""Check the reader's scale factor of the kept units for drop probability ``p``:
     :math:`1/(1-p)` (to a relative :data:`RTOL`), with a hint for the usual slips
@@ -54,10 +48,10 @@ def check_scale_factor(factor, p: float = 0.3, verbose: bool = True) -> CheckRes
         got = check_number(factor, func, "factor")
     except (TypeError, ValueError):
         line = _("{arg} must be a number (got {what})").format(arg="factor", what=type(factor).__name__)
-        return _finish(False, ["✗ " + line], verbose)
+        return CheckResult.report(False, ["✗ " + line], verbose)
     if _close(got, want):
         line = _("Correct: with p = {p} the kept units are multiplied by 1/(1 − p) = {want}.")
-        return _finish(True, ["✓ " + line.format(p=_num(p), want=_num(want))], verbose)
+        return CheckResult.report(True, ["✓ " + line.format(p=_num(p), want=_num(want))], verbose)
     lines = ["✗ " + _("factor = {got} is not right").format(got=_num(got))]
     if _close(got, 1.0 / p):
         lines.append("  " + _("Hint: PyTorch's p is the probability of dropping; the keep probability is 1 − p."))
@@ -65,7 +59,7 @@ def check_scale_factor(factor, p: float = 0.3, verbose: bool = True) -> CheckRes
         lines.append(
             "  " + _("Hint: the kept units are made larger, so that the expected value stays the same: E[r] = 1 − p.")
         )
-    return _finish(False, lines, verbose)
+    return CheckResult.report(False, lines, verbose)
 
 
 def check_inverted_dropout(fn, p: float = 0.3, verbose: bool = True) -> CheckResult:
@@ -79,7 +73,7 @@ def check_inverted_dropout(fn, p: float = 0.3, verbose: bool = True) -> CheckRes
     check_bool(verbose, func, "verbose")
     if not callable(fn):
         line = _("{arg} must be a function f(h, r, p) (got {what})").format(arg="fn", what=type(fn).__name__)
-        return _finish(False, ["✗ " + line], verbose)
+        return CheckResult.report(False, ["✗ " + line], verbose)
     g = torch.Generator().manual_seed(0)
     h = torch.rand(4, 6, generator=g, dtype=torch.float64) + 0.5
     r = (torch.rand(4, 6, generator=g, dtype=torch.float64) >= p).to(torch.float64)
@@ -88,12 +82,14 @@ def check_inverted_dropout(fn, p: float = 0.3, verbose: bool = True) -> CheckRes
         out = torch.as_tensor(out, dtype=torch.float64)
     except Exception as error:  # the reader's code may fail in any way
         line = _("your function raised {error}").format(error=f"{type(error).__name__}: {error}")
-        return _finish(False, ["✗ " + line], verbose)
+        return CheckResult.report(False, ["✗ " + line], verbose)
     if out.shape != h.shape:
         line = _("the result has shape {got}, expected {want}").format(got=tuple(out.shape), want=tuple(h.shape))
-        return _finish(False, ["✗ " + line], verbose)
+        return CheckResult.report(False, ["✗ " + line], verbose)
     if torch.allclose(out, r * h / (1 - p)):
-        return _finish(True, ["✓ " + _("Correct: dropped units are 0, kept ones are divided by 1 − p.")], verbose)
+        return CheckResult.report(
+            True, ["✓ " + _("Correct: dropped units are 0, kept ones are divided by 1 − p.")], verbose
+        )
     lines = ["✗ " + _("the result is not r · h / (1 − p)")]
     if torch.allclose(out, r * h):
         lines.append("  " + _("Hint: the kept units must also be scaled, by 1/(1 − p)."))
@@ -101,4 +97,4 @@ def check_inverted_dropout(fn, p: float = 0.3, verbose: bool = True) -> CheckRes
         lines.append("  " + _("Hint: divide by the keep probability 1 − p, where p is the drop probability."))
     elif torch.allclose(out, (1 - r) * h / (1 - p)):
         lines.append("  " + _("Hint: r = 1 marks a kept unit, r = 0 a dropped one."))
-    return _finish(False, lines, verbose)
+    return CheckResult.report(False, lines, verbose)

@@ -265,6 +265,4 @@ def check_variance_shift(answer, p: float = 0.5, mean: float = 1.0, second_momen
                     "Var_train / Var_eval: got {got}; hint: E[(x r/(1-p))^2] = E[x^2]/(1-p), the mean is unchanged"
                 ).format(got=localize_number_text(f"{value:.4g}"))
             )
-    if verbose:
-        print("\n".join(lines))
-    return CheckResult(ok, lines, printed=verbose)
+    return CheckResult.report(ok, lines, verbose)

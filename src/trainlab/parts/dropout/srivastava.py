@@ -285,6 +285,4 @@ def check_max_norm(func, verbose: bool = True) -> CheckResult:
                 lines.append("  " + _("hint: rows already inside the ball must stay unchanged"))
         else:
             lines.append("✓ " + _("every row's norm is min(‖w‖, c); rows inside the ball are unchanged"))
-    if verbose:
-        print("\n".join(lines))
-    return CheckResult(ok, lines, printed=verbose)
+    return CheckResult.report(ok, lines, verbose)

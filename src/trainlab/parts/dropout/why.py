@@ -438,9 +438,7 @@ def check_dropout_penalty(func, verbose: bool = True) -> CheckResult:
         break
     if ok:
         lines.append("✓ " + _("the dropout penalty is correct"))
-    if verbose:
-        print("\n".join(lines))
-    return CheckResult(ok, lines, printed=verbose)
+    return CheckResult.report(ok, lines, verbose)
 
 
 def check_thinned_count(log2_count, verbose: bool = True) -> CheckResult:
@@ -467,9 +465,7 @@ def check_thinned_count(log2_count, verbose: bool = True) -> CheckResult:
             hint = _("a unit is either kept or dropped: 2 choices per unit, so the log2 is the number of units")
         shown = fmt(int(value)) if value == int(value) else fmt(value, 3)
         lines.append("✗ " + _("got {got}").format(got=shown) + (f" ({hint})" if hint else ""))
-    if verbose:
-        print("\n".join(lines))
-    return CheckResult(ok, lines, printed=verbose)
+    return CheckResult.report(ok, lines, verbose)
 
 
 # ----------------------------------------------------------------- printed tables

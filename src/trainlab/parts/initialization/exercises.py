@@ -35,12 +35,6 @@ def _close(got: float, want: float) -> bool:
     return abs(got - want) <= RTOL * abs(want)
 
 
-def _finish(ok, lines, verbose):
-    if verbose:
-        print("\n".join(lines))
-    return CheckResult(ok, lines, printed=verbose)
-
-
 def _answer(value, func, arg, lines):
     """``value`` as a float, or ``None`` with a line saying it is not a number."""
     try:
@@ -84,7 +78,7 @@ def check_xavier_uniform(std, bound, fan_in: int = 300, fan_out: int = 100, verb
     got_std = _answer(std, func, "std", lines)
     got_bound = _answer(bound, func, "bound", lines)
     if got_std is None or got_bound is None:
-        return _finish(False, lines, verbose)
+        return CheckResult.report(False, lines, verbose)
     ok = True
     if not _close(got_std, want_std):
         ok = False
@@ -107,7 +101,7 @@ def check_xavier_uniform(std, bound, fan_in: int = 300, fan_out: int = 100, verb
                 std=_num(want_std), bound=_num(want_bound), fan_in=fan_in, fan_out=fan_out
             )
         )
-    return _finish(ok, lines, verbose)
+    return CheckResult.report(ok, lines, verbose)
 
 
 def check_shrink_factor(factor, fan_in: int = 128, std: float = 0.01, verbose: bool = True) -> CheckResult:
@@ -125,7 +119,7 @@ def check_shrink_factor(factor, fan_in: int = 128, std: float = 0.01, verbose: b
     lines = []
     got = _answer(factor, func, "factor", lines)
     if got is None:
-        return _finish(False, lines, verbose)
+        return CheckResult.report(False, lines, verbose)
     if _close(got, want):
         lines.append(
             "✓ "
@@ -133,7 +127,7 @@ def check_shrink_factor(factor, fan_in: int = 128, std: float = 0.01, verbose: b
                 want=_num(want)
             )
         )
-        return _finish(True, lines, verbose)
+        return CheckResult.report(True, lines, verbose)
     lines.append("✗ " + _("factor = {got} is not right").format(got=_num(got)))
     if _close(got, fan_in * std**2):
         lines.append(
@@ -144,4 +138,4 @@ def check_shrink_factor(factor, fan_in: int = 128, std: float = 0.01, verbose: b
         lines.append(
             "  " + _("Hint: each unit sums n_in products w·x, so the variance is multiplied by n_in · Var(w).")
         )
-    return _finish(False, lines, verbose)
+    return CheckResult.report(False, lines, verbose)

@@ -330,12 +330,6 @@ def _num(v: float) -> str:
     return localize_number_text(f"{v:.4g}")
 
 
-def _finish(ok, lines, verbose):
-    if verbose:
-        print("\n".join(lines))
-    return CheckResult(ok, lines, printed=verbose)
-
-
 #: The layer sizes the bound checker tries.
 BOUND_CASES = ((64, 64), (784, 256), (256, 10), (1000, 1000), (3, 500))
 
@@ -353,7 +347,7 @@ def check_glorot_bound(fn, verbose: bool = True) -> CheckResult:
             answer = float(fn(n_in, n_out))
         except Exception as error:  # the reader's code: report, do not crash the lesson
             lines = ["✗ " + _("Your function raised {error}").format(error=f"{type(error).__name__}: {error}")]
-            return _finish(False, lines, verbose)
+            return CheckResult.report(False, lines, verbose)
         if math.isclose(answer, want, rel_tol=1e-6):
             continue
         lines = [
@@ -369,8 +363,8 @@ def check_glorot_bound(fn, verbose: bool = True) -> CheckResult:
             lines.append(_("Hint: take the square root."))
         elif n_in != n_out and math.isclose(answer, math.sqrt(3.0 / n_in), rel_tol=1e-6):
             lines.append(_("Hint: the variance is 2/(n_in + n_out), not 1/n_in."))
-        return _finish(False, lines, verbose)
-    return _finish(True, ["✓ " + _("correct: a = √6 / √(n_in + n_out)")], verbose)
+        return CheckResult.report(False, lines, verbose)
+    return CheckResult.report(True, ["✓ " + _("correct: a = √6 / √(n_in + n_out)")], verbose)
 
 
 def check_std_ratio(value, verbose: bool = True) -> CheckResult:
@@ -388,4 +382,4 @@ def check_std_ratio(value, verbose: bool = True) -> CheckResult:
         lines.append("✗ " + _("1/3 is the factor of the variance; the standard deviation is its square root"))
     else:
         lines.append("✗ " + _("not yet: compute n · Var(W) for U[-1/√n, 1/√n], then take the square root"))
-    return _finish(ok, lines, verbose)
+    return CheckResult.report(ok, lines, verbose)

@@ -411,6 +411,4 @@ def check_he_std(fn, verbose: bool = True) -> CheckResult:
         lines.append("✓ " + _("correct in all {n} cases").format(n=len(cases)))
     elif verbose:
         lines.append(_("hint: (1 + a²)/2 · fan · Var[w] = 1, with fan = fan_in or fan_out as mode says"))
-    if verbose:
-        print("\n".join(lines))
-    return CheckResult(ok, lines, printed=verbose)
+    return CheckResult.report(ok, lines, verbose)

@@ -393,9 +393,7 @@ def check_default_variance(answer, fan_in: int = 300, verbose: bool = True) -> C
             for value, hint in slips.items():
                 if abs(float(answer) - value) <= 0.005 * value:
                     lines.append("  " + hint)
-    if verbose:
-        print("\n".join(lines))
-    return CheckResult(ok, lines, printed=verbose)
+    return CheckResult.report(ok, lines, verbose)
 
 
 def num(value, significant: int = 2) -> str:
