@@ -99,13 +99,20 @@ execute: $(STAMP) ## re-run the notebooks and store their outputs (after editing
 
 # Numbers a lesson quotes from a run longer than its default live in results files that this
 # regenerates (tests compare the lessons' stored outputs with them). About 11 minutes on 2 cores.
-results: $(STAMP) ## regenerate the stored results of the lessons' full runs (bn-mnist-figure1: 50,000 steps; act-krizhevsky: 6 seeds; act-catalogue: activation costs)
+results: $(STAMP) ## regenerate the stored results of the lessons' full runs (bn-mnist-figure1: 50,000 steps; act-krizhevsky: 6 seeds; act-catalogue: activation costs; vectorization and minibatch-gd: timings)
 	@env $(PINNED_NUMERICS) $(BIN)/python -m trainlab.parts.batchnorm.figure1 --full --jobs 2 \
 	  --out src/trainlab/parts/batchnorm/results/bn-mnist-figure1-full.json
 	@env $(PINNED_NUMERICS) $(BIN)/python -m trainlab.parts.activations.krizhevsky --full \
 	  --out src/trainlab/parts/activations/results/act-krizhevsky-full.json
 	@env $(PINNED_NUMERICS) $(BIN)/python -m trainlab.parts.activations.properties --cost \
 	  --out src/trainlab/parts/activations/results/act-catalogue-cost.json
+	@# Timings of the foundations chapter: each CLI sets its own threads and instruction sets
+	@# (what it measures), recorded in the file, so they run without PINNED_NUMERICS.
+	@$(BIN)/python -m trainlab.parts.foundations.vectorization \
+	  --out src/trainlab/parts/foundations/results/vectorization-timings.json
+	@$(BIN)/python -m trainlab.parts.foundations.gradient_descent \
+	  --out src/trainlab/parts/foundations/results/minibatch-gd-timing.json
+	@echo "make results: re-run the lessons that quote these files: make execute NOTEBOOKS=\"notebooks/*/vectorization.ipynb notebooks/*/minibatch-gd.ipynb notebooks/*/act-catalogue.ipynb notebooks/*/act-krizhevsky.ipynb notebooks/*/bn-mnist-figure1.ipynb\""
 
 # Each lesson's run time and the suite's parts, into docs/timings.md (a report, not a test;
 # about 15 minutes on 2 cores: it runs the notebooks once, nbval twice and the other checks once).

@@ -168,3 +168,60 @@ def test_our_theme_macros_are_the_installed_themes_without_the_icon_script():
         for m in macros(theirs)
     ]
     assert macros(ours) == without_icon_script, "remake the copy from the installed pydata-sphinx-theme"
+
+
+# ------------------------------------------------------------ the course as one whole (issue 14)
+FORMULAS = yaml.safe_load((ROOT / "book" / "formulas.yml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_formula_sheet_shows_every_formula_with_its_lesson_and_trainlab_source(lang):
+    page = HTML / lang / "book" / lang / "formulas.html"
+    text = page.read_text(encoding="utf-8")
+    items = [f for group in FORMULAS["groups"] for f in group["formulas"]]
+    assert text.count('class="math notranslate nohighlight"') >= len(items)
+    prefix = f"{CONFIG['repository']['url']}/blob/{CONFIG['repository']['branch']}/src/trainlab/"
+    sources = {url for _, _, url in parse(page).refs if url.startswith(prefix)}
+    names = {name for f in items for name in f.get("trainlab") or []}
+    assert len(sources) == len(names), f"{len(sources)} source links for {len(names)} trainlab names"
+    for url in sources:
+        path, line = url.removeprefix(CONFIG["repository"]["url"] + "/blob/main/").split("#L")
+        assert (ROOT / path).is_file() and int(line) <= len((ROOT / path).read_text(encoding="utf-8").splitlines())
+    lessons = {resolve(page, url) for _, _, url in parse(page).refs if "/notebooks/" in url}
+    assert lessons and all(p.exists() for p in lessons)
+
+
+#: The id of the closing section that tools/lesson_links.py writes ("## Đọc tiếp" / "## Co dál").
+CLOSING_SECTION = {"vi": "doc-tiep", "cs": "co-dal"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_lesson_page_ends_with_links_to_the_glossary_and_the_formula_sheet(lang):
+    lessons = [p for p in content_pages(lang) if "/notebooks/" in str(p)]
+    assert lessons
+    missing = []
+    for page in lessons:
+        text = page.read_text(encoding="utf-8")
+        starts = [m.end() for m in re.finditer(rf'<section id="{CLOSING_SECTION[lang]}[^"]*"', text)]
+        if not starts:
+            missing.append(f"{page.name}: no closing section")
+            continue
+        closing = Links()
+        closing.feed(text[starts[-1] : text.index("</section>", starts[-1])])
+        targets = {resolve(page, url) for _, attr, url in closing.refs if attr == "href" and is_local(url)}
+        for name in ("glossary", "formulas", "index"):
+            if (HTML / lang / "book" / lang / f"{name}.html").resolve() not in targets:
+                missing.append(f"{page.name}: the closing section does not link {name}")
+    assert not missing, "run `python -m tools.lesson_links --write`:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_home_page_map_is_accessible_and_uses_the_theme_colours(lang):
+    text = (HTML / lang / "book" / lang / "index.html").read_text(encoding="utf-8")
+    svg = text[
+        text.index('<svg class="course-map-svg"') : text.index("</svg>", text.index('<svg class="course-map-svg"'))
+    ]
+    assert re.search(r'<title id="course-map-title">[^<]+</title>', svg) and "aria-labelledby" in svg
+    assert "aria-label=" in svg and "fill=" not in svg.replace('fill="none"', "")  # colours come from course.css
+    css = (HTML / lang / "_static" / "course.css").read_text(encoding="utf-8")
+    assert "var(--pst-color-text-base)" in css and "currentColor" in css

@@ -7,13 +7,19 @@ faster). Then each part of ``make test`` is run through ``make`` and timed, nbva
 worker and once with ``--workers``. Nothing in the checkout changes except the built site
 (``make book`` is timed from a fresh Sphinx environment) and the output file.
 
-Usage: ``python -m tools.timings --workers 2 --out docs/timings.md``
+It also writes each lesson's run time, with the machine and the date, to ``docs/lesson-times.json``
+(``--json``), which the course map of the home pages reads (book/_ext/course_map.py). ``--lessons``
+times only the named notebooks and merges them into that file, leaving the Markdown report alone.
+
+Usage: ``python -m tools.timings --workers 2 --out docs/timings.md``;
+``python -m tools.timings --lessons notebooks/vi/bn-why.ipynb`` (one lesson, into the JSON only)
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import subprocess
@@ -82,6 +88,37 @@ def failed(name: str) -> bool:
     return any(f"`make {args}`" in name for args in FAILED)
 
 
+def machine() -> str:
+    """The machine a time was measured on, in words any language reads."""
+    return f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"
+
+
+def write_lesson_times(path: Path, rows, keep_others: bool) -> None:
+    """Write (or, with ``keep_others``, update) the machine-readable run times: per notebook
+    ``{"seconds", "slowest_cell_seconds", "code_cells", "machine", "date", "failed"}``."""
+    data = json.loads(path.read_text(encoding="utf-8")) if keep_others and path.exists() else {}
+    lessons = data.get("lessons", {}) if keep_others else {}
+    today = datetime.date.today().isoformat()
+    for name, total, slowest, cells in rows:
+        lessons[name] = {
+            "seconds": round(total, 1),
+            "slowest_cell_seconds": round(slowest, 1),
+            "code_cells": cells,
+            "machine": machine(),
+            "date": today,
+            "failed": name in FAILED,
+        }
+    data = {
+        "about": "Run time of each lesson, executed top to bottom in a fresh kernel, pinned to one thread "
+        "(written by `make timings`, tools/timings.py; read by the course map, book/_ext/course_map.py)",
+        "machine": machine(),
+        "date": today,
+        "lessons": dict(sorted(lessons.items())),
+    }
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"timings: wrote {path}", file=sys.stderr)
+
+
 def fmt(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds:.0f} s ({seconds / 60:.1f} min)"
 
@@ -92,18 +129,32 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "timings.md")
     parser.add_argument("--lessons-only", action="store_true", help="time the lessons, not the suite")
     parser.add_argument("--suite-only", action="store_true", help="time the suite; keep the lessons' table of --out")
+    parser.add_argument(
+        "--json", type=Path, default=ROOT / "docs" / "lesson-times.json", help="lessons' times, for the course map"
+    )
+    parser.add_argument("--lessons", nargs="+", type=Path, help="time only these notebooks, into --json only")
     args = parser.parse_args(argv)
     unpinned = [v for v in PIN_VARS if v not in os.environ]
     if unpinned:
         print(f"timings: warning: not pinned ({', '.join(unpinned)}); run it as `make timings`", file=sys.stderr)
 
     lessons = sorted((ROOT / "notebooks").glob("*/*.ipynb"), key=lambda p: (p.name, p.parent.name))
+    if args.lessons:
+        rows = []
+        for path in args.lessons:
+            total, slowest, cells = time_notebook(path.resolve())
+            rows.append((path.resolve().relative_to(ROOT).as_posix(), total, slowest, cells))
+            print(f"timings: {rows[-1][0]}: {total:.1f} s", file=sys.stderr)
+        write_lesson_times(args.json, rows, keep_others=True)
+        return 0
     rows = []
     for path in [] if args.suite_only else lessons:
         total, slowest, cells = time_notebook(path)
         rows.append((path.relative_to(ROOT).as_posix(), total, slowest, cells))
         print(f"timings: {rows[-1][0]}: {total:.1f} s", file=sys.stderr)
     lesson_sum = sum(r[1] for r in rows)
+    if rows:
+        write_lesson_times(args.json, rows, keep_others=False)
 
     suite = []
     if not args.lessons_only:
