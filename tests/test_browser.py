@@ -23,8 +23,9 @@ pytestmark = [
 ]
 LESSON = "batchnorm-basics"
 # Everything a lesson page loads, uncompressed. A stock Jupyter Book 1 page is 2.5 MB, 1.5 MB
-# of it the theme's fontawesome.js, which we drop (book/_templates/static/webpack-macros.html)
-# and spend on offline MathJax (1.2 MB) instead; measured: 2.4 MB.
+# of it the theme's fontawesome.js, which we drop (book/_templates/static/webpack-macros.html);
+# offline MathJax (1.2 MB) made it 2.5 MB, and math typeset at build time about 1.0 MB: the
+# tighter budget of issue 15 is in tests/test_browser_speed.py.
 PAGE_BUDGET_BYTES = 3_000_000
 SEARCH_WORDS = {"vi": "chuẩn hóa", "cs": "normalizace"}
 
@@ -95,9 +96,8 @@ def test_lesson_page_renders_offline_without_errors(browser, server, lang):
     w = Watched(browser, server)
     page = w.page
     page.goto(f"{server}/{lang}/notebooks/{lang}/{LESSON}.html", wait_until="load")
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=15000)
-    page.evaluate("() => MathJax.startup.promise")
-    assert page.locator("mjx-container").count() >= 10, "math was not typeset"
+    # Math is MathML typeset at build time (book/_ext/course_math.py): no script to wait for.
+    assert page.locator("article math").count() >= 10, "math was not typeset"
     assert "\\frac" not in page.locator("article").inner_text(), "raw TeX left on the page"
     assert page.locator("html").get_attribute("lang") == lang
     page.wait_for_load_state("networkidle")

@@ -82,13 +82,7 @@ def test_no_page_loads_a_script_style_or_font_from_another_host():
     assert not remote, "\n".join(remote[:20])
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_mathjax_is_shipped_with_the_site(lang):
-    assert (HTML / lang / "_static/mathjax/tex-chtml.js").stat().st_size > 500_000
-    assert len(list((HTML / lang / "_static/mathjax/output/chtml/fonts/woff-v2").glob("*.woff"))) > 20
-    page = HTML / lang / "notebooks" / lang / "batchnorm-basics.html"
-    scripts = [urlsplit(url).path for tag, _, url in parse(page).refs if tag == "script"]
-    assert "../../_static/mathjax/tex-chtml.js" in scripts
+# Math is MathML typeset at build time, with no MathJax: tests/test_site_speed.py checks it.
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -9,8 +9,7 @@ What it adds to a stock Jupyter Book 1 build, for the language given with
 - **UI translations that read natively**: our catalogs in ``locales/<lang>/LC_MESSAGES``
   take precedence over the theme's (``booktheme``) and Sphinx's (``sphinx``);
   the book title and author are translated too, and the copyright year is computed;
-- **offline math**: MathJax 3 is copied from the pinned ``django-static-mathjax``
-  wheel into ``_static/mathjax`` (``mathjax_path`` points there), so no page asks a CDN;
+- **math**: typeset into MathML at build time by ``course_math.py`` (no math script);
 - **exercises**: cells tagged ``exercise``/``solution`` become sphinx-exercise blocks,
   numbered per lesson, each solution a collapsed dropdown (see "exercises" below);
 - **glossary**: the ``course-glossary`` directive renders ``book/terms.md`` (the
@@ -24,7 +23,6 @@ import gettext
 import json
 import os
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -147,31 +145,11 @@ def on_page_context(app: Sphinx, pagename, templatename, context, doctree) -> No
     context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags)
 
 
-# -------------------------------------------------------------------- offline math
-def _mathjax_es5() -> Path:
-    import mathjax  # the django-static-mathjax wheel, pinned in requirements.txt
-
-    es5 = Path(mathjax.__file__).resolve().parent / "static" / "mathjax" / "es5"
-    if not (es5 / "tex-chtml.js").exists():
-        raise ExtensionError(f"course_site: MathJax not found in {es5}; run `make book` to install requirements.txt")
-    return es5
-
-
-def _copy_if_changed(src: Path, dst: Path) -> None:
-    if dst.exists() and dst.stat().st_size == src.stat().st_size and dst.stat().st_mtime >= src.stat().st_mtime:
-        return
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(src, dst)
-
-
+# ------------------------------------------------------------------ the root page
 def on_build_finished(app: Sphinx, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     out = Path(app.outdir)
-    es5 = _mathjax_es5()
-    _copy_if_changed(es5 / "tex-chtml.js", out / "_static" / "mathjax" / "tex-chtml.js")
-    for font in sorted((es5 / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff")):
-        _copy_if_changed(font, out / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2" / font.name)
     root = app.config.root_doc
     (out / "index.html").write_text(
         '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
