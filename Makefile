@@ -69,8 +69,10 @@ conf.py: _config.yml $(STAMP)
 # changed; a change to the site's own machinery therefore starts from a fresh environment.
 # (The folders themselves are listed too: removing a file from them changes their time.)
 SITE_DEPS := conf.py book/_static book/_templates $(wildcard book/_static/* book/_templates/* book/_templates/*/* book/_ext/*.py book/terms.md locales/*/LC_MESSAGES/*.po)
+# Sphinx also merges a new search index into the old searchindex.js (words of a page's earlier
+# build stay in it), so that goes too.
 _build/.site-deps: $(SITE_DEPS)
-	@rm -rf _build/doctrees
+	@rm -rf _build/doctrees $(HTML)/*/searchindex.js
 	@mkdir -p _build && touch $@
 
 # -W -n: every warning (a broken reference, a missing term) fails the build.
