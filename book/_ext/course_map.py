@@ -328,7 +328,7 @@ def map_note(data: MapData) -> str:
     unit = _("course map: syllables") if data.reading["unit"] == "syllables" else _("course map: words")
     text = _(
         "Reading time: the words of the lesson's text (without code and formulas) at {speed} {unit} a minute, "
-        "rounded up. Run time: the lesson's run from top to bottom on one CPU core, as measured by "
+        "rounded up. Run time: the lesson's run from top to bottom with each process on one thread, as measured by "
         "`make timings`{machine}; — where not measured yet."
     )
     meta = data.meta
