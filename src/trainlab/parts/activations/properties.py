@@ -20,7 +20,6 @@ import math
 import os
 import platform
 import statistics
-import sys
 import time
 from importlib import resources
 from pathlib import Path
@@ -31,6 +30,7 @@ from scipy import integrate
 
 from ... import registry
 from ..._checks import check_bool, check_int, check_number, check_type
+from ..._results import write_timed_record
 from ...exercises import CheckResult, as_array
 from ...functional import maxout
 from ...i18n import _, fmt
@@ -556,14 +556,7 @@ def _main(argv=None) -> Path:
     parser.add_argument("--out", required=True, help="the JSON file to write")
     parser.add_argument("--repeats", type=int, default=101, help="interleaved rounds (the median is kept)")
     args = parser.parse_args(argv)
-    start = time.perf_counter()
-    record = measure_cost(repeats=args.repeats)
-    record["machine"]["seconds"] = round(time.perf_counter() - start, 1)
-    path = Path(args.out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(check_cost(record), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {path} ({record['machine']['seconds']} s)", file=sys.stderr)
-    return path
+    return write_timed_record(args.out, lambda: measure_cost(repeats=args.repeats), check_cost)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ import numpy as np
 import torch
 
 from ..._checks import check_bool, check_int, check_type
+from ..._results import write_timed_record
 from ...exercises import CheckResult
 from ...figures import finish
 from ...i18n import _, fmt
@@ -704,14 +705,7 @@ def _main(argv=None):
     if args.worker:
         print(json.dumps(_worker(args.worker)))
         return None
-    start = time.perf_counter()
-    record = measure()
-    record["machine"]["seconds"] = round(time.perf_counter() - start, 1)
-    path = Path(args.out)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(check_record(record), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {path} ({record['machine']['seconds']} s)", file=sys.stderr)
-    return path
+    return write_timed_record(args.out, measure, check_record)
 
 
 if __name__ == "__main__":
